@@ -1,0 +1,36 @@
+// @ts-check
+// @middy/* ship ESM .js files, so they are transformed like our TypeScript.
+const transform = {
+  '^.+\\.[tj]s$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+
+/** @param {string} name @param {import('jest').Config} [extra] @returns {import('jest').Config} */
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  roots: [`<rootDir>/test/${name}`],
+  testMatch: ['**/*.test.ts'],
+  transform,
+  transformIgnorePatterns,
+  ...extra,
+});
+
+// Tests that need a broker share one, started (if none answers) by the global setup.
+const withBroker = {
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    project('unit'),
+    project('integration', { ...withBroker, testTimeout: 60_000 }),
+    // e2e suites start `serverless offline start` themselves; they share the machine's two cores.
+    project('e2e', { ...withBroker, testTimeout: 180_000 }),
+  ],
+};

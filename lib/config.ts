@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/**
+ * Everything the functions read from the environment, parsed once per container.
+ * A bad value stops the cold start with a message naming each offending variable.
+ */
+
+const brokerList = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((raw) => raw.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'each broker must be host:port'))
+      .min(1, 'at least one broker is required'),
+  );
+
+const flag = (fallback: 'true' | 'false') => z.stringbool().default(fallback === 'true');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+export const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+const EnvSchema = z
+  .object({
+    KAFKA_BROKERS: brokerList.default(['localhost:9092']),
+    KAFKA_CLIENT_ID: z.string().trim().min(1).default('casino-club-f2p'),
+    KAFKA_SSL: flag('false'),
+    KAFKA_SSL_CA_PEM: optionalText,
+    KAFKA_SSL_REJECT_UNAUTHORIZED: flag('true'),
+    KAFKA_SASL_MECHANISM: z.enum(saslMechanisms).optional(),
+    KAFKA_SASL_USERNAME: optionalText,
+    KAFKA_SASL_PASSWORD: optionalText,
+    KAFKA_CONNECTION_TIMEOUT_MS: positiveInt(3000),
+    KAFKA_REQUEST_TIMEOUT_MS: positiveInt(10_000),
+    KAFKA_PRODUCER_RETRIES: z.coerce.number().int().min(1).max(50).default(3),
+    KAFKA_PRODUCER_COMPRESSION: z.enum(['gzip', 'none']).default('gzip'),
+    KAFKA_PRODUCER_IDEMPOTENT: flag('true'),
+    KAFKA_PRODUCER_BATCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(1000),
+    KAFKA_TOPIC_PARTITIONS: positiveInt(3),
+    KAFKA_REPLICATION_FACTOR: positiveInt(1),
+  })
+  .superRefine((env, ctx) => {
+    const sasl = env.KAFKA_SASL_MECHANISM;
+    if (sasl && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_SASL_USERNAME'],
+        message: `KAFKA_SASL_MECHANISM=${sasl} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+      });
+    }
+  });
+
+export type Sasl = { mechanism: (typeof saslMechanisms)[number]; username: string; password: string };
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  ssl: false | { ca?: string; rejectUnauthorized: boolean };
+  sasl?: Sasl;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  producer: {
+    retries: number;
+    compression: 'gzip' | 'none';
+    idempotent: boolean;
+    /** Most events one request may carry in a batch; they are sent in one produce call. */
+    batchLimit: number;
+  };
+  topics: { partitions: number; replicationFactor: number };
+}
+
+export interface AppConfig {
+  kafka: KafkaConfig;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable itself; a deeper path (e.g. the 2nd broker of a list) goes into the message.
+    const issues = parsed.error.issues.map((i) => {
+      const [variable, ...rest] = i.path.map(String);
+      return { path: variable ?? '', message: rest.length ? `${i.message} (item ${rest.join('.')})` : i.message };
+    });
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+    throw new ConfigError(`Invalid configuration:\n${lines}`, issues);
+  }
+  const e = parsed.data;
+  return {
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl:
+        e.KAFKA_SSL || e.KAFKA_SSL_CA_PEM
+          ? { rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(e.KAFKA_SSL_CA_PEM && { ca: e.KAFKA_SSL_CA_PEM }) }
+          : false,
+      ...(e.KAFKA_SASL_MECHANISM && {
+        sasl: {
+          mechanism: e.KAFKA_SASL_MECHANISM,
+          username: e.KAFKA_SASL_USERNAME ?? '',
+          password: e.KAFKA_SASL_PASSWORD ?? '',
+        },
+      }),
+      connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
+      requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
+      producer: {
+        retries: e.KAFKA_PRODUCER_RETRIES,
+        compression: e.KAFKA_PRODUCER_COMPRESSION,
+        idempotent: e.KAFKA_PRODUCER_IDEMPOTENT,
+        batchLimit: e.KAFKA_PRODUCER_BATCH_LIMIT,
+      },
+      topics: { partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR },
+    },
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The container's configuration, parsed from `process.env` on first use. */
+export function config(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** The configuration with every secret replaced, safe to log or return over HTTP. */
+export function redactedConfig(cfg: AppConfig = config()): unknown {
+  const { sasl, ssl, ...kafka } = cfg.kafka;
+  return {
+    kafka: {
+      ...kafka,
+      ssl: ssl ? { enabled: true, customCa: Boolean(ssl.ca), rejectUnauthorized: ssl.rejectUnauthorized } : { enabled: false },
+      sasl: sasl ? { mechanism: sasl.mechanism, username: sasl.username } : null,
+    },
+  };
+}

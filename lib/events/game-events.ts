@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { Money, refineWith, topicEvent } from './envelope';
+
+export const Rarity = z.enum(['common', 'rare', 'epic', 'legendary']);
+export const GachaItem = z.strictObject({ item_id: z.string().min(1).max(128), rarity: Rarity });
+
+/** A gacha pull: what it cost and what came out. Its `event_type` is `GACHA_OPENED`. */
+export const GachaOpenedData = z.looseObject({
+  gacha_id: z.string().min(1).max(128),
+  cost: Money,
+  items: z.array(GachaItem).min(1).max(100),
+});
+
+export const GameEventData = z.looseObject({});
+export const GameEvent = topicEvent(GameEventData).superRefine((event, ctx) => {
+  if (event.event_type === 'GACHA_OPENED') refineWith(ctx, GachaOpenedData, event.data, ['data']);
+});
+export type Rarity = z.infer<typeof Rarity>;
+export type GachaOpened = z.infer<typeof GachaOpenedData>;
+export type GameEvent = z.infer<typeof GameEvent>;

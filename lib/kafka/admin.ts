@@ -1,0 +1,171 @@
+import { type Admin, ConfigResourceTypes, type ITopicConfig, type Kafka } from 'kafkajs';
+import { config } from '../config';
+import { NotFoundError } from '../errors';
+import { catalogueTopics, deadLetterTopic } from '../events/catalogue';
+import { cachedConnection } from './cached-connection';
+import { createKafka, getKafka } from './client';
+import { toKafkaError } from './kafka-errors';
+import { assertValidTopicName } from './topic-name';
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+  replicationFactor?: number;
+  /** Topic-level configs such as `retention.ms`. */
+  configs?: Record<string, string>;
+}
+
+export interface CreateTopicsResult {
+  created: string[];
+  existing: string[];
+}
+
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+}
+
+export interface TopicConfigEntry {
+  name: string;
+  value: string | null;
+  isDefault: boolean;
+  readOnly: boolean;
+  isSensitive: boolean;
+}
+
+export interface ClusterInfo {
+  clusterId: string;
+  controller: number | null;
+  brokers: { nodeId: number; host: string; port: number }[];
+}
+
+const adminConnection = cachedConnection<Admin>(() => getKafka().admin(), 'admin.disconnect');
+
+/** The container's cached admin client (for HTTP functions; scripts pass their own `Kafka`). */
+export const getAdmin = (): Promise<Admin> => adminConnection.get();
+
+/** Run `work` with an admin client: the cached one, or a short-lived one on the given client. */
+export async function withAdmin<T>(work: (admin: Admin) => Promise<T>, kafka?: Kafka): Promise<T> {
+  if (!kafka) {
+    try {
+      return await work(await getAdmin());
+    } catch (error) {
+      throw toKafkaError(error);
+    }
+  }
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return await work(admin);
+  } catch (error) {
+    throw toKafkaError(error);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+const isAlreadyExists = (error: unknown): boolean => {
+  const errors = (error as { errors?: { type?: string }[] }).errors;
+  return Array.isArray(errors) && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
+};
+
+/** Create the topics that do not exist yet; existing ones are reported, not an error. */
+export async function createTopics(specs: TopicSpec[], kafka?: Kafka): Promise<CreateTopicsResult> {
+  for (const spec of specs) assertValidTopicName(spec.topic);
+  const defaults = config().kafka.topics;
+  return withAdmin(async (admin) => {
+    const present = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !present.has(s.topic));
+    const existing = specs.filter((s) => present.has(s.topic)).map((s) => s.topic);
+    if (missing.length > 0) {
+      const topics: ITopicConfig[] = missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions ?? defaults.partitions,
+        replicationFactor: s.replicationFactor ?? defaults.replicationFactor,
+        configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
+      }));
+      try {
+        await admin.createTopics({ topics, waitForLeaders: true });
+      } catch (error) {
+        // Another process may have created them between our list and create: still idempotent.
+        if (!isAlreadyExists(error)) throw error;
+      }
+    }
+    return { created: missing.map((s) => s.topic), existing };
+  }, kafka);
+}
+
+/** The nine catalogue topics and their dead-letter topics, with the configured partitions. */
+export function catalogueTopicSpecs(): TopicSpec[] {
+  return catalogueTopics.flatMap((topic) => [{ topic }, { topic: deadLetterTopic(topic) }]);
+}
+
+export const ensureCatalogueTopics = (kafka?: Kafka): Promise<CreateTopicsResult> =>
+  createTopics(catalogueTopicSpecs(), kafka);
+
+/** Topics with their partition counts, internal topics left out. */
+export async function listTopics(kafka?: Kafka): Promise<TopicInfo[]> {
+  return withAdmin(async (admin) => {
+    const { topics } = await admin.fetchTopicMetadata();
+    return topics
+      .filter((t) => !t.name.startsWith('__'))
+      .map((t) => ({ name: t.name, partitions: t.partitions.length }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, kafka);
+}
+
+export async function describeTopicConfig(topic: string, kafka?: Kafka): Promise<TopicConfigEntry[]> {
+  assertValidTopicName(topic);
+  return withAdmin(async (admin) => {
+    const names = await admin.listTopics();
+    if (!names.includes(topic)) throw new NotFoundError(`Topic ${JSON.stringify(topic)} does not exist`);
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    return (resources[0]?.configEntries ?? [])
+      .map((e) => ({
+        name: e.configName,
+        value: e.isSensitive ? null : e.configValue,
+        isDefault: e.isDefault,
+        readOnly: e.readOnly,
+        isSensitive: e.isSensitive,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, kafka);
+}
+
+export async function deleteTopics(topics: string[], kafka?: Kafka): Promise<void> {
+  for (const topic of topics) assertValidTopicName(topic);
+  await withAdmin((admin) => admin.deleteTopics({ topics }), kafka);
+}
+
+export async function describeCluster(kafka?: Kafka): Promise<ClusterInfo> {
+  return withAdmin(async (admin) => {
+    const cluster = await admin.describeCluster();
+    return {
+      clusterId: cluster.clusterId,
+      controller: cluster.controller,
+      brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
+    };
+  }, kafka);
+}
+
+/**
+ * One attempt to reach the cluster at `brokers` (no retries): the cluster's description, or the
+ * reason it cannot be reached. Used to decide whether a broker is already running.
+ */
+export async function probeCluster(brokers: string[], timeoutMs = 3000): Promise<ClusterInfo> {
+  const base = config().kafka;
+  const kafka = createKafka(
+    {
+      ...base,
+      brokers,
+      connectionTimeoutMs: timeoutMs,
+      requestTimeoutMs: timeoutMs,
+      producer: { ...base.producer, retries: 1 },
+    },
+    'probe',
+  );
+  return describeCluster(kafka);
+}

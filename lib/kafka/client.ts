@@ -1,0 +1,54 @@
+import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from 'kafkajs';
+import { config, type KafkaConfig } from '../config';
+import { log } from '../log';
+
+const kafkaLog = log.child({ component: 'kafkajs' });
+
+// kafkajs warns on every producer that limits retries; we limit them on purpose (a request must
+// fail fast with a 503) and reset the producer after a failure, so the warning is noise.
+const SILENCED = ['Limiting retries for the idempotent producer'];
+
+const logCreator = () => {
+  return ({ level, log: entry }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
+    const { message, timestamp: _t, logger: _l, ...fields } = entry;
+    if (SILENCED.some((s) => message.startsWith(s))) return;
+    if (level === logLevel.ERROR) kafkaLog.error(message, fields);
+    else if (level === logLevel.WARN) kafkaLog.warn(message, fields);
+    else kafkaLog.debug(message, fields);
+  };
+};
+
+const saslOptions = (cfg: KafkaConfig): SASLOptions | undefined => {
+  if (!cfg.sasl) return undefined;
+  const { mechanism, username, password } = cfg.sasl;
+  return { mechanism, username, password } as SASLOptions;
+};
+
+/** kafkajs client options derived from our configuration (exported for tests and scripts). */
+export function kafkaJsOptions(cfg: KafkaConfig, clientIdSuffix?: string): KafkaJsConfig {
+  const sasl = saslOptions(cfg);
+  return {
+    clientId: clientIdSuffix ? `${cfg.clientId}-${clientIdSuffix}` : cfg.clientId,
+    brokers: cfg.brokers,
+    ssl: cfg.ssl ? { rejectUnauthorized: cfg.ssl.rejectUnauthorized, ...(cfg.ssl.ca && { ca: [cfg.ssl.ca] }) } : false,
+    ...(sasl && { sasl }),
+    connectionTimeout: cfg.connectionTimeoutMs,
+    authenticationTimeout: cfg.connectionTimeoutMs,
+    requestTimeout: cfg.requestTimeoutMs,
+    retry: { retries: cfg.producer.retries, initialRetryTime: 100, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    logCreator,
+  };
+}
+
+export function createKafka(cfg: KafkaConfig, clientIdSuffix?: string): Kafka {
+  return new Kafka(kafkaJsOptions(cfg, clientIdSuffix));
+}
+
+let cached: Kafka | undefined;
+
+/** The container's one client, built from `config()` on first use. */
+export function getKafka(): Kafka {
+  cached ??= createKafka(config().kafka);
+  return cached;
+}

@@ -1,0 +1,7 @@
+// The only way into Kafka: nothing outside lib/kafka imports kafkajs.
+export * from './admin';
+export { createKafka, getKafka, kafkaJsOptions } from './client';
+export * from './consumer';
+export { isConnectionFailure, toKafkaError } from './kafka-errors';
+export * from './producer';
+export * from './topic-name';

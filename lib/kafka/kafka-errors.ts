@@ -1,0 +1,46 @@
+import { KafkaJSError, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from 'kafkajs';
+import { BrokerUnavailableError, HttpError, PayloadTooLargeError } from '../errors';
+
+// Errors that mean "the cluster is not reachable or not answering right now".
+const UNAVAILABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSLockTimeout',
+  'KafkaJSTimeout',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSServerDoesNotSupportApiKey',
+]);
+
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+const rootCause = (error: KafkaJSError): Error => {
+  let current: Error = error;
+  for (let depth = 0; depth < 10; depth += 1) {
+    const next = (current as { cause?: unknown; originalError?: unknown }).originalError ?? current.cause;
+    if (!(next instanceof Error)) break;
+    current = next;
+  }
+  return current;
+};
+
+/** Translate a kafkajs failure into one of our typed errors; anything else is returned unchanged. */
+export function toKafkaError(error: unknown): unknown {
+  if (error instanceof HttpError || !(error instanceof KafkaJSError)) return error;
+  const root = rootCause(error);
+  if (root instanceof KafkaJSProtocolError && TOO_LARGE.has(root.type)) {
+    return new PayloadTooLargeError('The events are larger than the broker accepts', { cause: error });
+  }
+  if (error instanceof KafkaJSSASLAuthenticationError || root instanceof KafkaJSSASLAuthenticationError) {
+    return new BrokerUnavailableError('Kafka rejected the client credentials', 30, { cause: error });
+  }
+  if (UNAVAILABLE.has(error.name) || UNAVAILABLE.has(root.name) || error.retriable) {
+    return new BrokerUnavailableError('Kafka is unavailable, try again shortly', 5, { cause: error });
+  }
+  return error;
+}
+
+/** Whether the failure may have left a client's connection unusable. */
+export const isConnectionFailure = (error: unknown): boolean => error instanceof BrokerUnavailableError;

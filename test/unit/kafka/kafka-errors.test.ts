@@ -1,0 +1,63 @@
+import {
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSSASLAuthenticationError,
+} from 'kafkajs';
+import { BrokerUnavailableError, PayloadTooLargeError, ValidationError } from '../../../lib/errors';
+import { isConnectionFailure, toKafkaError } from '../../../lib/kafka/kafka-errors';
+
+// kafkajs' type declarations lag its constructors; these match the runtime signatures.
+const ProtocolError = KafkaJSProtocolError as unknown as new (e: {
+  type: string;
+  code: number;
+  retriable: boolean;
+  message: string;
+}) => KafkaJSProtocolError;
+const SaslError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => KafkaJSSASLAuthenticationError;
+
+// Unit tests may build kafkajs errors: they describe the client's failure modes, no broker involved.
+describe('toKafkaError', () => {
+  it('turns an unreachable broker into a 503 with Retry-After', () => {
+    const mapped = toKafkaError(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
+    expect(mapped).toBeInstanceOf(BrokerUnavailableError);
+    expect((mapped as BrokerUnavailableError).statusCode).toBe(503);
+    expect((mapped as BrokerUnavailableError).headers['Retry-After']).toBe('5');
+    expect((mapped as BrokerUnavailableError).message).not.toContain('127.0.0.1');
+    expect(isConnectionFailure(mapped)).toBe(true);
+  });
+
+  it('looks through retries to the cause', () => {
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('ECONNREFUSED'), {
+      retryCount: 3,
+      retryTime: 1000,
+    });
+    expect(toKafkaError(exhausted)).toBeInstanceOf(BrokerUnavailableError);
+  });
+
+  it('turns a record the broker refuses as too large into a 413', () => {
+    const tooLarge = new ProtocolError({ type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false, message: 'too large' });
+    expect(toKafkaError(tooLarge)).toBeInstanceOf(PayloadTooLargeError);
+  });
+
+  it('reports rejected credentials clearly', () => {
+    const mapped = toKafkaError(new SaslError('SASL SCRAM SHA512 authentication failed'));
+    expect(mapped).toBeInstanceOf(BrokerUnavailableError);
+    expect((mapped as Error).message).toBe('Kafka rejected the client credentials');
+  });
+
+  it('leaves our own and unknown errors alone', () => {
+    const ours = new ValidationError('bad', []);
+    expect(toKafkaError(ours)).toBe(ours);
+    const plain = new Error('boom');
+    expect(toKafkaError(plain)).toBe(plain);
+    const nonRetriable = new KafkaJSNonRetriableError('Invalid messages array');
+    expect(toKafkaError(nonRetriable)).toBe(nonRetriable);
+  });
+
+  it('treats retriable kafkajs errors as temporary unavailability', () => {
+    expect(toKafkaError(new KafkaJSError('leader moved', { retriable: true }))).toBeInstanceOf(BrokerUnavailableError);
+  });
+});
