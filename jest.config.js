@@ -1,12 +1,12 @@
 // @ts-check
-// @middy/* ship ESM .js files, so they are transformed like our TypeScript.
+// @middy/* and the OpenAPI validator ship ESM .js files, so they are transformed like our TypeScript.
 const transform = {
   '^.+\\.[tj]s$': [
     '@swc/jest',
     { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
   ],
 };
-const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|@seriousme)/)'];
 
 /** @param {string} name @param {import('jest').Config} [extra] @returns {import('jest').Config} */
 const project = (name, extra = {}) => ({
@@ -28,7 +28,7 @@ const withBroker = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    project('unit'),
+    project('unit', { setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'] }),
     project('integration', { ...withBroker, testTimeout: 60_000 }),
     // e2e suites start `serverless offline start` themselves; they share the machine's two cores.
     project('e2e', { ...withBroker, testTimeout: 180_000 }),

@@ -10,7 +10,12 @@ const brokerList = z
   .string()
   .trim()
   .min(1)
-  .transform((raw) => raw.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z
       .array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'each broker must be host:port'))
@@ -85,7 +90,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     // Name the variable itself; a deeper path (e.g. the 2nd broker of a list) goes into the message.
     const issues = parsed.error.issues.map((i) => {
       const [variable, ...rest] = i.path.map(String);
-      return { path: variable ?? '', message: rest.length ? `${i.message} (item ${rest.join('.')})` : i.message };
+      return {
+        path: variable ?? '',
+        message: rest.length ? `${i.message} (item ${rest.join('.')})` : i.message,
+      };
     });
     const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
     throw new ConfigError(`Invalid configuration:\n${lines}`, issues);
@@ -97,7 +105,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
       clientId: e.KAFKA_CLIENT_ID,
       ssl:
         e.KAFKA_SSL || e.KAFKA_SSL_CA_PEM
-          ? { rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(e.KAFKA_SSL_CA_PEM && { ca: e.KAFKA_SSL_CA_PEM }) }
+          ? {
+              rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED,
+              ...(e.KAFKA_SSL_CA_PEM && { ca: e.KAFKA_SSL_CA_PEM }),
+            }
           : false,
       ...(e.KAFKA_SASL_MECHANISM && {
         sasl: {
@@ -133,7 +144,9 @@ export function redactedConfig(cfg: AppConfig = config()): unknown {
   return {
     kafka: {
       ...kafka,
-      ssl: ssl ? { enabled: true, customCa: Boolean(ssl.ca), rejectUnauthorized: ssl.rejectUnauthorized } : { enabled: false },
+      ssl: ssl
+        ? { enabled: true, customCa: Boolean(ssl.ca), rejectUnauthorized: ssl.rejectUnauthorized }
+        : { enabled: false },
       sasl: sasl ? { mechanism: sasl.mechanism, username: sasl.username } : null,
     },
   };

@@ -92,6 +92,10 @@ export class BrokerUnavailableError extends HttpError {
     super(message, options);
     this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
+  /** Our own wording, with nothing of the cause: safe to show although it is a 5xx. */
+  override get expose(): boolean {
+    return true;
+  }
 }
 
 /** A record that will never succeed however often it is retried (bad bytes, bad schema, business rejection). */
@@ -105,6 +109,13 @@ export class NonRetriableError extends Error {
     super(message, options);
   }
 }
+
+/** Zod's issues as our field issues (dotted paths). */
+export const fieldIssues = (
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix: readonly PropertyKey[] = [],
+): FieldIssue[] =>
+  issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);

@@ -8,6 +8,7 @@ const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
 const threshold = (): number => {
   const wanted = (process.env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (wanted === 'silent') return Number.POSITIVE_INFINITY;
   return rank[wanted as Level] ?? rank.info;
 };
 

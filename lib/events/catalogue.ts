@@ -25,7 +25,11 @@ export const catalogue = {
   },
   cyber_tokens: { schema: CyberTokenEvent, defaultEventType: 'cyber_token', purpose: 'in-game currency' },
   battle_pass: { schema: BattlePassEvent, defaultEventType: 'battle_pass', purpose: 'battle-pass progress' },
-  adult_content: { schema: AdultContentEvent, defaultEventType: 'adult_content', purpose: '19+ content access' },
+  adult_content: {
+    schema: AdultContentEvent,
+    defaultEventType: 'adult_content',
+    purpose: '19+ content access',
+  },
   vip_events: { schema: VipEvent, defaultEventType: 'vip_event', purpose: 'VIP events' },
 } as const satisfies Record<string, { schema: z.ZodType; defaultEventType: string; purpose: string }>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-messages';
 
 /**
  * The wire format every topic shares (compatible with the seed): a JSON object with `event_id`,
@@ -40,7 +41,12 @@ export const nowEpochSeconds = (): number => Date.now() / 1000;
  * Check `value` against a stricter schema (for one kind of event) and report its issues under
  * `path`, so callers see exactly which field is wrong rather than a vague union failure.
  */
-export function refineWith(ctx: z.RefinementCtx, schema: z.ZodType, value: unknown, path: PropertyKey[]): void {
+export function refineWith(
+  ctx: z.RefinementCtx,
+  schema: z.ZodType,
+  value: unknown,
+  path: PropertyKey[],
+): void {
   const result = schema.safeParse(value);
   for (const issue of result.error?.issues ?? []) {
     ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path] });

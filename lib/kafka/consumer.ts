@@ -53,7 +53,14 @@ export async function startConsumer(
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }: EachBatchPayload) => {
         let processed: string | undefined;
         // Commit what was processed, even when a later message fails, so only the rest is redelivered.
         const commitProcessed = async () => {

@@ -9,7 +9,7 @@ import {
 } from 'kafkajs';
 import type { z } from 'zod';
 import { config } from '../config';
-import { type FieldIssue, ValidationError } from '../errors';
+import { type FieldIssue, fieldIssues, ValidationError } from '../errors';
 import { type CatalogueTopic, catalogue, type TopicEvent } from '../events/catalogue';
 import { nowEpochSeconds } from '../events/envelope';
 import { cachedConnection } from './cached-connection';
@@ -71,7 +71,10 @@ export function toMessage(event: {
  * Send already-validated messages to one topic in a single produce call (acks=all), and report
  * where each landed. A connection failure resets the cached producer and becomes a 503.
  */
-export async function sendMessages(topic: string, messages: Message[]): Promise<{ partition: number; offset: string }[]> {
+export async function sendMessages(
+  topic: string,
+  messages: Message[],
+): Promise<{ partition: number; offset: string }[]> {
   assertValidTopicName(topic);
   const { compression } = config().kafka.producer;
   const record: ProducerRecord = {
@@ -103,7 +106,10 @@ export async function sendMessages(topic: string, messages: Message[]): Promise<
 /** The body fields callers may leave out: the server fills in an id, the time and the type. */
 export type EventInput = Record<string, unknown>;
 
-export function completeEvent<T extends CatalogueTopic>(topic: T, input: EventInput): Record<string, unknown> {
+export function completeEvent<T extends CatalogueTopic>(
+  topic: T,
+  input: EventInput,
+): Record<string, unknown> {
   return {
     event_id: randomUUID(),
     event_type: catalogue[topic].defaultEventType,
@@ -111,9 +117,6 @@ export function completeEvent<T extends CatalogueTopic>(topic: T, input: EventIn
     ...input,
   };
 }
-
-const issuesOf = (error: z.ZodError, prefix: (string | number)[]): FieldIssue[] =>
-  error.issues.map((i) => ({ path: [...prefix, ...i.path].join('.'), message: i.message }));
 
 /** Validate events against their topic's schema, naming every wrong field (prefixed by its index in a batch). */
 export function validateEvents<T extends CatalogueTopic>(
@@ -125,18 +128,25 @@ export function validateEvents<T extends CatalogueTopic>(
   const issues: FieldIssue[] = [];
   const valid = events.map((event, index) => {
     const parsed = schema.safeParse(event);
-    if (!parsed.success) issues.push(...issuesOf(parsed.error, pathPrefix(index)));
+    if (!parsed.success) issues.push(...fieldIssues(parsed.error.issues, pathPrefix(index)));
     return parsed.data as TopicEvent<T>;
   });
   if (issues.length > 0) {
-    throw new ValidationError(`${topic} event failed validation: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, issues);
+    throw new ValidationError(
+      `${topic} event failed validation: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
+      issues,
+    );
   }
   return valid;
 }
 
 /** Validate and produce catalogue events in one call; nothing is sent unless every event is valid. */
-export async function produceEvents<T extends CatalogueTopic>(topic: T, events: unknown[]): Promise<Delivery[]> {
-  const valid = validateEvents(topic, events);
+export async function produceEvents<T extends CatalogueTopic>(
+  topic: T,
+  events: unknown[],
+  pathPrefix?: (index: number) => (string | number)[],
+): Promise<Delivery[]> {
+  const valid = validateEvents(topic, events, pathPrefix);
   const messages = valid.map((event) => toMessage(event));
   const placed = await sendMessages(topic, messages);
   return valid.map((event, i) => ({ event_id: event.event_id, topic, ...placed[i]! }));

@@ -21,9 +21,13 @@ const bootstrap = (): string => process.env.KAFKA_BROKERS ?? 'localhost:9092';
  * wrote. kcat prints headers as a flat [name, value, name, value...] array.
  */
 export async function kcatConsume(topic: string, extra: string[] = []): Promise<KcatRecord[]> {
-  const { stdout } = await run('kcat', ['-b', bootstrap(), '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q', ...extra], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    'kcat',
+    ['-b', bootstrap(), '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q', ...extra],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -40,7 +44,11 @@ export async function kcatConsume(topic: string, extra: string[] = []): Promise<
 export async function kcatProduce(
   topic: string,
   lines: string[],
-  { partition, headers = [], nullValueOnEmpty = false }: { partition?: number; headers?: string[]; nullValueOnEmpty?: boolean } = {},
+  {
+    partition,
+    headers = [],
+    nullValueOnEmpty = false,
+  }: { partition?: number; headers?: string[]; nullValueOnEmpty?: boolean } = {},
 ): Promise<void> {
   const args = ['-b', bootstrap(), '-P', '-t', topic, '-K', '\t'];
   if (partition !== undefined) args.push('-p', String(partition));
@@ -52,7 +60,10 @@ export async function kcatProduce(
   });
 }
 
-export async function kcatMetadata(): Promise<{ brokers: { id: number; name: string }[]; topics: { topic: string }[] }> {
+export async function kcatMetadata(): Promise<{
+  brokers: { id: number; name: string }[];
+  topics: { topic: string }[];
+}> {
   const { stdout } = await run('kcat', ['-b', bootstrap(), '-L', '-J']);
   return JSON.parse(stdout);
 }

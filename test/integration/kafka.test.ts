@@ -41,23 +41,30 @@ const event = (userId: string, data: Record<string, unknown> = { action: 'LOGIN'
   data,
 });
 
-const valueOf = (m: ReceivedMessage) => JSON.parse(String(m.message.value)) as ReturnType<typeof event>;
+const eventOf = (m: ReceivedMessage) => JSON.parse(String(m.message.value)) as ReturnType<typeof event>;
 
 describe('connectivity', () => {
   it('connects and reads the cluster information', async () => {
     const cluster = await describeCluster();
     expect(cluster.clusterId).toMatch(/^[\w-]{10,}$/);
     expect(cluster.brokers.length).toBeGreaterThanOrEqual(1);
-    expect(cluster.brokers[0]).toEqual(expect.objectContaining({ host: expect.any(String), port: expect.any(Number) }));
+    expect(cluster.brokers[0]).toEqual(
+      expect.objectContaining({ host: expect.any(String), port: expect.any(Number) }),
+    );
   });
 });
 
 describe('topic management', () => {
   it('creates the seed topics idempotently and lists them with their partitions', async () => {
     const suffix = uniqueName('seed');
-    const names = ['test_kafka_integration', 'user_actions', 'game_events', 'notifications', 'analytics', 'real_time_feedback'].map(
-      (n) => `${n}.${suffix}`,
-    );
+    const names = [
+      'test_kafka_integration',
+      'user_actions',
+      'game_events',
+      'notifications',
+      'analytics',
+      'real_time_feedback',
+    ].map((n) => `${n}.${suffix}`);
     const first = await createTopics(names.map((topic) => ({ topic })));
     created.push(...names);
     expect(first).toEqual({ created: names, existing: [] });
@@ -73,7 +80,13 @@ describe('topic management', () => {
   it('creates every catalogue topic and its dead-letter topic', async () => {
     await ensureCatalogueTopics();
     const listed = new Set((await listTopics()).map((t) => t.name));
-    for (const topic of ['user_actions', 'vip_events', 'adult_content', 'user_actions_dlq', 'vip_events_dlq']) {
+    for (const topic of [
+      'user_actions',
+      'vip_events',
+      'adult_content',
+      'user_actions_dlq',
+      'vip_events_dlq',
+    ]) {
       expect(listed.has(topic)).toBe(true);
     }
   });
@@ -83,7 +96,9 @@ describe('topic management', () => {
     await createTopics([{ topic, partitions: 1, configs: { 'retention.ms': '3600000' } }]);
     created.push(topic);
     const entries = await describeTopicConfig(topic);
-    expect(entries).toContainEqual(expect.objectContaining({ name: 'retention.ms', value: '3600000', isDefault: false }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ name: 'retention.ms', value: '3600000', isDefault: false }),
+    );
     expect(entries).toContainEqual(expect.objectContaining({ name: 'cleanup.policy', value: 'delete' }));
   });
 
@@ -104,7 +119,11 @@ describe('topic management', () => {
 describe('producer and consumer', () => {
   it('round-trips JSON with key, headers and value intact, at the reported partition and offset', async () => {
     const topic = await freshTopic('roundtrip');
-    const sent = [event('user_12345', { action: 'SLOT_SPIN', bet_amount: 50 }), event('user_777'), event('user_12345')];
+    const sent = [
+      event('user_12345', { action: 'SLOT_SPIN', bet_amount: 50 }),
+      event('user_777'),
+      event('user_12345'),
+    ];
     const placed = await sendMessages(topic, sent.map(toMessage));
 
     const { messages, timedOut } = await collectMessages({
@@ -115,9 +134,9 @@ describe('producer and consumer', () => {
     });
     expect(timedOut).toBe(false);
     for (const [i, original] of sent.entries()) {
-      const got = messages.find((m) => valueOf(m).event_id === original.event_id);
+      const got = messages.find((m) => eventOf(m).event_id === original.event_id);
       expect(got).toBeDefined();
-      expect(valueOf(got!)).toEqual(original);
+      expect(eventOf(got!)).toEqual(original);
       expect(got!.message.key?.toString()).toBe(original.user_id);
       expect(got!.message.headers?.['event-id']?.toString()).toBe(original.event_id);
       expect(got!.message.headers?.['content-type']?.toString()).toBe('application/json');
@@ -132,12 +151,28 @@ describe('producer and consumer', () => {
     await ensureCatalogueTopics();
     const good = event('user_catalogue');
     const deliveries = await produceEvents('user_actions', [good]);
-    expect(deliveries).toEqual([{ event_id: good.event_id, topic: 'user_actions', partition: expect.any(Number), offset: expect.any(String) }]);
+    expect(deliveries).toEqual([
+      {
+        event_id: good.event_id,
+        topic: 'user_actions',
+        partition: expect.any(Number),
+        offset: expect.any(String),
+      },
+    ]);
 
-    const records = await kcatConsume('user_actions', ['-p', String(deliveries[0]!.partition), '-o', deliveries[0]!.offset, '-c', '1']);
+    const records = await kcatConsume('user_actions', [
+      '-p',
+      String(deliveries[0]!.partition),
+      '-o',
+      deliveries[0]!.offset,
+      '-c',
+      '1',
+    ]);
     expect(JSON.parse(records[0]!.payload!)).toEqual(good);
 
-    await expect(produceEvents('user_actions', [{ ...event('x'), user_id: '' }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(produceEvents('user_actions', [{ ...event('x'), user_id: '' }])).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('splits the partitions between members of one group: every message consumed exactly once', async () => {
@@ -147,9 +182,12 @@ describe('producer and consumer', () => {
     const joined = new Set<number>();
     const members = await Promise.all(
       [0, 1].map(async (member) => {
-        const running = await startConsumer({ groupId, topics: [topic], sessionTimeoutMs: 6000 }, async (m) => {
-          seen.push({ member, id: valueOf(m).event_id });
-        });
+        const running = await startConsumer(
+          { groupId, topics: [topic], sessionTimeoutMs: 6000 },
+          async (m) => {
+            seen.push({ member, id: eventOf(m).event_id });
+          },
+        );
         running.consumer.on(running.consumer.events.GROUP_JOIN, (e) => {
           if (Object.keys(e.payload.memberAssignment).length > 0) joined.add(member);
         });
@@ -158,10 +196,16 @@ describe('producer and consumer', () => {
     );
     try {
       // Produce only once both members hold partitions, so no rebalance moves work mid-test.
-      await waitFor(() => (joined.size === 2 ? true : undefined), { timeoutMs: 30_000, what: 'both members to join' });
+      await waitFor(() => (joined.size === 2 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'both members to join',
+      });
       const sent = Array.from({ length: 30 }, (_, i) => event(`user_${i}`));
       await sendMessages(topic, sent.map(toMessage));
-      await waitFor(() => (seen.length >= sent.length ? true : undefined), { timeoutMs: 20_000, what: 'all messages' });
+      await waitFor(() => (seen.length >= sent.length ? true : undefined), {
+        timeoutMs: 20_000,
+        what: 'all messages',
+      });
 
       const ids = seen.map((s) => s.id);
       expect(new Set(ids).size).toBe(ids.length);
@@ -178,12 +222,19 @@ describe('producer and consumer', () => {
     await sendMessages(topic, sent.map(toMessage));
     const [a, b] = await Promise.all(
       ['a', 'b'].map((g) =>
-        collectMessages({ groupId: uniqueName(`fanout-${g}`), topics: [topic], count: sent.length, timeoutMs: 20_000 }),
+        collectMessages({
+          groupId: uniqueName(`fanout-${g}`),
+          topics: [topic],
+          count: sent.length,
+          timeoutMs: 20_000,
+        }),
       ),
     );
     for (const got of [a!, b!]) {
       expect(got.timedOut).toBe(false);
-      expect(new Set(got.messages.map((m) => valueOf(m).event_id))).toEqual(new Set(sent.map((e) => e.event_id)));
+      expect(new Set(got.messages.map((m) => eventOf(m).event_id))).toEqual(
+        new Set(sent.map((e) => e.event_id)),
+      );
     }
   });
 
@@ -194,12 +245,15 @@ describe('producer and consumer', () => {
     await sendMessages(topic, sent.map(toMessage));
     const attempts = new Map<string, number>();
     const running = await startConsumer({ groupId, topics: [topic] }, async (m) => {
-      const id = valueOf(m).event_id;
+      const id = eventOf(m).event_id;
       attempts.set(id, (attempts.get(id) ?? 0) + 1);
       if (id === sent[1]!.event_id && attempts.get(id) === 1) throw new Error('transient failure');
     });
     try {
-      await waitFor(() => (attempts.get(sent[2]!.event_id) ? true : undefined), { timeoutMs: 30_000, what: 'the last message' });
+      await waitFor(() => (attempts.get(sent[2]!.event_id) ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'the last message',
+      });
     } finally {
       await running.stop();
     }
@@ -211,14 +265,23 @@ describe('producer and consumer', () => {
 
 describe('error handling', () => {
   it('rejects an invalid topic name before any request reaches the broker', async () => {
-    await expect(sendMessages('not a topic!', [toMessage(event('u'))])).rejects.toBeInstanceOf(InvalidTopicError);
-    await expect(createTopics([{ topic: '__consumer_offsets' }])).rejects.toThrow(/reserved for Kafka internal topics/);
+    await expect(sendMessages('not a topic!', [toMessage(event('u'))])).rejects.toBeInstanceOf(
+      InvalidTopicError,
+    );
+    await expect(createTopics([{ topic: '__consumer_offsets' }])).rejects.toThrow(
+      /reserved for Kafka internal topics/,
+    );
   });
 
   it('times out cleanly when a consumer has nothing to read', async () => {
     const topic = await freshTopic('quiet', 1);
     const started = Date.now();
-    const result = await collectMessages({ groupId: uniqueName('quiet-group'), topics: [topic], count: 1, timeoutMs: 1500 });
+    const result = await collectMessages({
+      groupId: uniqueName('quiet-group'),
+      topics: [topic],
+      count: 1,
+      timeoutMs: 1500,
+    });
     expect(result).toEqual({ messages: [], timedOut: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
   });

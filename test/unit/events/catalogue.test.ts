@@ -7,14 +7,29 @@ const base = {
 };
 
 const validData: Record<string, { event_type: string; data: Record<string, unknown> }> = {
-  user_actions: { event_type: 'user_action', data: { action: 'SLOT_SPIN', bet_amount: 50, payout: 0, symbols: ['7', '7', 'BAR'] } },
-  game_events: { event_type: 'GACHA_OPENED', data: { gacha_id: 'g1', cost: 100, items: [{ item_id: 'i1', rarity: 'epic' }] } },
-  notifications: { event_type: 'notification', data: { type: 'REWARD', title: 'You won', body: '500 coins' } },
+  user_actions: {
+    event_type: 'user_action',
+    data: { action: 'SLOT_SPIN', bet_amount: 50, payout: 0, symbols: ['7', '7', 'BAR'] },
+  },
+  game_events: {
+    event_type: 'GACHA_OPENED',
+    data: { gacha_id: 'g1', cost: 100, items: [{ item_id: 'i1', rarity: 'epic' }] },
+  },
+  notifications: {
+    event_type: 'notification',
+    data: { type: 'REWARD', title: 'You won', body: '500 coins' },
+  },
   analytics: { event_type: 'GAME_COMPLETED', data: { metric: 'game_completed', payout: 10 } },
-  real_time_feedback: { event_type: 'real_time_feedback', data: { feedback_type: 'BIG_WIN', intensity: 0.9 } },
+  real_time_feedback: {
+    event_type: 'real_time_feedback',
+    data: { feedback_type: 'BIG_WIN', intensity: 0.9 },
+  },
   cyber_tokens: { event_type: 'TOKEN_EARNED', data: { amount: 10, reason: 'daily' } },
   battle_pass: { event_type: 'XP_GAINED', data: { season: 's1', total_xp: 1200 } },
-  adult_content: { event_type: 'ACCESS_REQUESTED', data: { content_id: 'c1', verified_age: 25, verification_state: 'verified' } },
+  adult_content: {
+    event_type: 'ACCESS_REQUESTED',
+    data: { content_id: 'c1', verified_age: 25, verification_state: 'verified' },
+  },
   vip_events: { event_type: 'VIP_TIER_REACHED', data: { tier: 'gold' } },
 };
 
@@ -65,7 +80,9 @@ describe('topic catalogue', () => {
 
   it('rejects timestamps in milliseconds and non-UUID ids', () => {
     const schema = catalogue.analytics.schema;
-    expect(schema.safeParse({ ...base, ...validData.analytics!, timestamp: 1690614300123 }).success).toBe(false);
+    expect(schema.safeParse({ ...base, ...validData.analytics!, timestamp: 1690614300123 }).success).toBe(
+      false,
+    );
     expect(schema.safeParse({ ...base, ...validData.analytics!, event_id: 'abc' }).success).toBe(false);
   });
 

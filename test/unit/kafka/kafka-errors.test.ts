@@ -16,12 +16,16 @@ const ProtocolError = KafkaJSProtocolError as unknown as new (e: {
   retriable: boolean;
   message: string;
 }) => KafkaJSProtocolError;
-const SaslError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => KafkaJSSASLAuthenticationError;
+const SaslError = KafkaJSSASLAuthenticationError as unknown as new (
+  message: string,
+) => KafkaJSSASLAuthenticationError;
 
 // Unit tests may build kafkajs errors: they describe the client's failure modes, no broker involved.
 describe('toKafkaError', () => {
   it('turns an unreachable broker into a 503 with Retry-After', () => {
-    const mapped = toKafkaError(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
+    const mapped = toKafkaError(
+      new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
+    );
     expect(mapped).toBeInstanceOf(BrokerUnavailableError);
     expect((mapped as BrokerUnavailableError).statusCode).toBe(503);
     expect((mapped as BrokerUnavailableError).headers['Retry-After']).toBe('5');
@@ -38,7 +42,12 @@ describe('toKafkaError', () => {
   });
 
   it('turns a record the broker refuses as too large into a 413', () => {
-    const tooLarge = new ProtocolError({ type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false, message: 'too large' });
+    const tooLarge = new ProtocolError({
+      type: 'MESSAGE_TOO_LARGE',
+      code: 10,
+      retriable: false,
+      message: 'too large',
+    });
     expect(toKafkaError(tooLarge)).toBeInstanceOf(PayloadTooLargeError);
   });
 
@@ -58,6 +67,8 @@ describe('toKafkaError', () => {
   });
 
   it('treats retriable kafkajs errors as temporary unavailability', () => {
-    expect(toKafkaError(new KafkaJSError('leader moved', { retriable: true }))).toBeInstanceOf(BrokerUnavailableError);
+    expect(toKafkaError(new KafkaJSError('leader moved', { retriable: true }))).toBeInstanceOf(
+      BrokerUnavailableError,
+    );
   });
 });

@@ -21,7 +21,11 @@ describe('completeEvent', () => {
       event_type: 'SLOT_SPIN',
       data: spin,
     });
-    expect(event).toMatchObject({ event_id: '0b6c1c64-52a7-4f7f-9a55-9b2f6a0c8a11', timestamp: 1690614300.5, event_type: 'SLOT_SPIN' });
+    expect(event).toMatchObject({
+      event_id: '0b6c1c64-52a7-4f7f-9a55-9b2f6a0c8a11',
+      timestamp: 1690614300.5,
+      event_type: 'SLOT_SPIN',
+    });
   });
 });
 
@@ -39,15 +43,20 @@ describe('validateEvents', () => {
       throw new Error('expected a ValidationError');
     } catch (error) {
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['events.1.user_id', 'events.1.data.bet_amount']);
+      expect((error as ValidationError).issues.map((i) => i.path)).toEqual([
+        'events.1.user_id',
+        'events.1.data.bet_amount',
+      ]);
       expect((error as ValidationError).message).toContain('events.1.user_id');
     }
   });
 
   it('uses plain field paths for a single event', () => {
-    expect(() => validateEvents('cyber_tokens', [completeEvent('cyber_tokens', { user_id: 'u', data: { amount: 1.5, reason: 'x' } })])).toThrow(
-      /data\.amount/,
-    );
+    expect(() =>
+      validateEvents('cyber_tokens', [
+        completeEvent('cyber_tokens', { user_id: 'u', data: { amount: 1.5, reason: 'x' } }),
+      ]),
+    ).toThrow(/data\.amount/);
   });
 });
 

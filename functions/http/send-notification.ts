@@ -1,0 +1,3 @@
+import { messageHandler } from '../../lib/api/message-handler';
+
+export const handler = messageHandler('notification');

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import {
+  AnalyticsData,
+  EpochSeconds,
+  EventId,
+  EventType,
+  FeedbackData,
+  GachaItem,
+  GameEventData,
+  Money,
+  NotificationData,
+  UserActionData,
+  UserId,
+} from '../events';
+import { topicNameProblem } from '../kafka/topic-name';
+
+/** Request and response bodies of the HTTP API: validated by the functions, documented by OpenAPI. */
+
+/** The seed's message format; the endpoint implies `event_type`, the server stamps `timestamp` and `event_id`. */
+export const messageInput = <Data extends z.ZodType>(data: Data) =>
+  z.strictObject({
+    event_id: EventId.optional(),
+    event_type: EventType.optional(),
+    user_id: UserId,
+    timestamp: EpochSeconds.optional(),
+    data,
+  });
+
+/** One event, or a batch `{"events": [...]}` sent to Kafka in one produce call. */
+export const messageBody = <Data extends z.ZodType>(data: Data) =>
+  z.union([messageInput(data), z.strictObject({ events: z.array(messageInput(data)).min(1) })]);
+
+/** What the factory checks before the handler splits single events from batches. */
+export const AnyJsonObject = z.record(z.string(), z.unknown());
+
+export const messageEndpoints = {
+  'user-action': { topic: 'user_actions', data: UserActionData },
+  'game-event': { topic: 'game_events', data: GameEventData },
+  notification: { topic: 'notifications', data: NotificationData },
+  analytics: { topic: 'analytics', data: AnalyticsData },
+  'real-time-feedback': { topic: 'real_time_feedback', data: FeedbackData },
+} as const;
+
+const OptionalId = z.string().min(1).max(128).optional();
+
+export const SlotSpinRequest = z.strictObject({
+  user_id: UserId,
+  bet_amount: Money,
+  payout: Money,
+  symbols: z.array(z.string().min(1).max(64)).min(1).max(64),
+  game_id: OptionalId,
+  session_id: OptionalId,
+});
+
+export const GachaOpenRequest = z.strictObject({
+  user_id: UserId,
+  gacha_id: z.string().min(1).max(128),
+  cost: Money,
+  items: z.array(GachaItem).min(1).max(100),
+});
+
+export const CyberTokenEarnRequest = z.strictObject({
+  user_id: UserId,
+  amount: z.number().int().positive().max(1_000_000_000),
+  reason: z.string().min(1).max(200),
+  source: OptionalId,
+});
+
+export const TopicName = z.string().superRefine((name, ctx) => {
+  const problem = topicNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: `invalid topic name: ${problem}` });
+});
+
+export const CreateTopicsRequest = z.strictObject({
+  topics: z
+    .array(
+      z.union([
+        TopicName,
+        z.strictObject({
+          name: TopicName,
+          partitions: z.number().int().min(1).max(1000).optional(),
+          replication_factor: z.number().int().min(1).max(16).optional(),
+          configs: z
+            .record(z.string().regex(/^[a-z0-9.]+$/, 'config names look like retention.ms'), z.string())
+            .optional(),
+        }),
+      ]),
+    )
+    .min(1)
+    .max(100),
+});
+
+// Responses
+
+export const Delivery = z.object({
+  event_id: EventId,
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.string().describe('Kafka offset, as a string (int64)'),
+});
+
+export const AcceptedResponse = z.object({
+  accepted: z.array(Delivery),
+  correlation_id: EventId.optional().describe('for game scenarios: the id that follows the pipeline'),
+});
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+  request_id: z.string().optional(),
+});
+
+export const CreateTopicsResponse = z.object({ created: z.array(z.string()), existing: z.array(z.string()) });
+
+export const TopicListResponse = z.object({
+  topics: z.array(
+    z.object({
+      name: z.string(),
+      partitions: z.number().int(),
+      catalogue: z.boolean(),
+      dead_letter: z.boolean(),
+    }),
+  ),
+});
+
+export const TopicConfigResponse = z.object({
+  topic: z.string(),
+  configs: z.array(
+    z.object({
+      name: z.string(),
+      value: z.string().nullable(),
+      is_default: z.boolean(),
+      read_only: z.boolean(),
+      is_sensitive: z.boolean(),
+    }),
+  ),
+});
+
+export const HealthResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  kafka: z.object({
+    reachable: z.boolean(),
+    cluster_id: z.string().optional(),
+    controller: z.number().int().nullable().optional(),
+    brokers: z
+      .array(z.object({ node_id: z.number().int(), host: z.string(), port: z.number().int() }))
+      .optional(),
+    error: z.string().optional(),
+  }),
+});

@@ -1,0 +1,2 @@
+// Unit tests assert on answers, not on log lines; LOG_LEVEL=debug npm run test:unit shows them.
+process.env.LOG_LEVEL ??= 'silent';
