@@ -30,7 +30,9 @@ export function kafkaJsOptions(cfg: KafkaConfig, clientIdSuffix?: string): Kafka
   return {
     clientId: clientIdSuffix ? `${cfg.clientId}-${clientIdSuffix}` : cfg.clientId,
     brokers: cfg.brokers,
-    ssl: cfg.ssl ? { rejectUnauthorized: cfg.ssl.rejectUnauthorized, ...(cfg.ssl.ca && { ca: [cfg.ssl.ca] }) } : false,
+    ssl: cfg.ssl
+      ? { rejectUnauthorized: cfg.ssl.rejectUnauthorized, ...(cfg.ssl.ca && { ca: [cfg.ssl.ca] }) }
+      : false,
     ...(sasl && { sasl }),
     connectionTimeout: cfg.connectionTimeoutMs,
     authenticationTimeout: cfg.connectionTimeoutMs,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import {
   CompressionTypes,
   type IHeaders,
@@ -12,6 +13,7 @@ import { config } from '../config';
 import { type FieldIssue, fieldIssues, ValidationError } from '../errors';
 import { type CatalogueTopic, catalogue, type TopicEvent } from '../events/catalogue';
 import { nowEpochSeconds } from '../events/envelope';
+import { log } from '../log';
 import { cachedConnection } from './cached-connection';
 import { getKafka } from './client';
 import { isConnectionFailure, toKafkaError } from './kafka-errors';
@@ -39,8 +41,12 @@ const recordingPartitioner = () => {
   };
 };
 
+// Identifies this container (a Lambda instance, or a serverless-offline worker) in the logs.
+const instance = { instance: randomUUID().slice(0, 8), pid: process.pid, thread: threadId };
+
 const producerConnection = cachedConnection<Producer>(() => {
   const { idempotent } = config().kafka.producer;
+  log.info('kafka producer connecting', { ...instance, function: process.env.AWS_LAMBDA_FUNCTION_NAME });
   return getKafka().producer({
     idempotent,
     maxInFlightRequests: idempotent ? 1 : undefined,
