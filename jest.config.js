@@ -27,10 +27,12 @@ const withBroker = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Broker round trips (group joins, rebalances) take seconds; e2e suites raise it further.
+  testTimeout: 60_000,
   projects: [
     project('unit', { setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'] }),
-    project('integration', { ...withBroker, testTimeout: 60_000 }),
+    project('integration', withBroker),
     // e2e suites start `serverless offline start` themselves; they share the machine's two cores.
-    project('e2e', { ...withBroker, testTimeout: 180_000 }),
+    project('e2e', withBroker),
   ],
 };

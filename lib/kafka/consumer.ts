@@ -14,6 +14,8 @@ export interface ConsumerOptions {
   /** How long the broker may hold a fetch open waiting for data. */
   maxWaitTimeMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** Called whenever the group (re)assigns partitions to this member: topic → partitions. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
   kafka?: Kafka;
 }
 
@@ -46,6 +48,10 @@ export async function startConsumer(
     allowAutoTopicCreation: false,
     retry: { retries: config().kafka.producer.retries },
   });
+  const { onAssignment } = options;
+  if (onAssignment) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment));
+  }
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });

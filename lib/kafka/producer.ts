@@ -7,10 +7,11 @@ import {
   Partitioners,
   type Producer,
   type ProducerRecord,
+  type RecordMetadata,
 } from 'kafkajs';
 import type { z } from 'zod';
 import { config } from '../config';
-import { type FieldIssue, fieldIssues, ValidationError } from '../errors';
+import { BrokerUnavailableError, type FieldIssue, fieldIssues, ValidationError } from '../errors';
 import { type CatalogueTopic, catalogue, type TopicEvent } from '../events/catalogue';
 import { nowEpochSeconds } from '../events/envelope';
 import { log } from '../log';
@@ -73,40 +74,77 @@ export function toMessage(event: {
   return { key: event.user_id, value: JSON.stringify(event), headers };
 }
 
-/**
- * Send already-validated messages to one topic in a single produce call (acks=all), and report
- * where each landed. A connection failure resets the cached producer and becomes a 503.
- */
-export async function sendMessages(
-  topic: string,
-  messages: Message[],
-): Promise<{ partition: number; offset: string }[]> {
-  assertValidTopicName(topic);
-  const { compression } = config().kafka.producer;
-  const record: ProducerRecord = {
-    topic,
-    messages,
-    acks: -1,
-    timeout: config().kafka.requestTimeoutMs,
-    compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-  };
-  let metadata: Awaited<ReturnType<Producer['send']>>;
+export interface Placement {
+  partition: number;
+  offset: string;
+}
+
+/** Where each message landed, from a send's per-partition base offsets; undefined where none was reported. */
+function placements(messages: Message[], metadata: RecordMetadata[]): (Placement | undefined)[] {
+  const baseOffsets = new Map(
+    metadata
+      .filter((m) => m.errorCode === 0 && m.baseOffset !== undefined)
+      .map((m) => [m.partition, BigInt(m.baseOffset!)]),
+  );
+  const seen = new Map<number, bigint>();
+  return messages.map((message) => {
+    const partition = chosenPartition.get(message) ?? message.partition ?? 0;
+    const base = baseOffsets.get(partition);
+    if (base === undefined) return undefined;
+    const index = seen.get(partition) ?? 0n;
+    seen.set(partition, index + 1n);
+    return { partition, offset: String(base + index) };
+  });
+}
+
+async function sendOnce(record: ProducerRecord): Promise<RecordMetadata[]> {
   try {
     const producer = await producerConnection.get();
-    metadata = await producer.send(record);
+    return await producer.send(record);
   } catch (error) {
     const mapped = toKafkaError(error);
     if (isConnectionFailure(mapped)) await producerConnection.reset();
     throw mapped;
   }
-  const baseOffsets = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
-  const seen = new Map<number, bigint>();
-  return messages.map((message) => {
-    const partition = chosenPartition.get(message) ?? message.partition ?? 0;
-    const index = seen.get(partition) ?? 0n;
-    seen.set(partition, index + 1n);
-    return { partition, offset: String((baseOffsets.get(partition) ?? 0n) + index) };
-  });
+}
+
+/**
+ * Send already-validated messages to one topic (acks=all) and report where each landed. A
+ * connection failure resets the cached producer and becomes a 503.
+ *
+ * kafkajs 2.2.4 can resolve a multi-partition send without writing some partitions: when a leader
+ * moves during its retries it skips brokers that already answered for other partitions
+ * (tulios/kafkajs#1303). So every message must be accounted for in the broker's answer; the ones
+ * that are not are sent again, and if they still are not, the request fails rather than claim them.
+ */
+export async function sendMessages(topic: string, messages: Message[]): Promise<Placement[]> {
+  assertValidTopicName(topic);
+  const { compression, retries } = config().kafka.producer;
+  const placed: (Placement | undefined)[] = new Array(messages.length).fill(undefined);
+  let pending = messages.map((_, index) => index);
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt > retries) {
+      throw new BrokerUnavailableError(
+        `Kafka did not acknowledge ${pending.length} of ${messages.length} events`,
+      );
+    }
+    const batch = pending.map((index) => messages[index]!);
+    const metadata = await sendOnce({
+      topic,
+      messages: batch,
+      acks: -1,
+      timeout: config().kafka.requestTimeoutMs,
+      compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    });
+    const result = placements(batch, metadata);
+    pending = pending.filter((index, i) => {
+      placed[index] = result[i];
+      return result[i] === undefined;
+    });
+    if (pending.length > 0)
+      log.warn('kafka left events unacknowledged; sending them again', { topic, count: pending.length });
+  }
+  return placed as Placement[];
 }
 
 /** The body fields callers may leave out: the server fills in an id, the time and the type. */

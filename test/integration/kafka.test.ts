@@ -182,16 +182,13 @@ describe('producer and consumer', () => {
     const joined = new Set<number>();
     const members = await Promise.all(
       [0, 1].map(async (member) => {
-        const running = await startConsumer(
-          { groupId, topics: [topic], sessionTimeoutMs: 6000 },
-          async (m) => {
-            seen.push({ member, id: eventOf(m).event_id });
-          },
-        );
-        running.consumer.on(running.consumer.events.GROUP_JOIN, (e) => {
-          if (Object.keys(e.payload.memberAssignment).length > 0) joined.add(member);
+        const onAssignment = (assignment: Record<string, number[]>) => {
+          if ((assignment[topic] ?? []).length > 0) joined.add(member);
+          else joined.delete(member);
+        };
+        return startConsumer({ groupId, topics: [topic], sessionTimeoutMs: 6000, onAssignment }, async (m) => {
+          seen.push({ member, id: eventOf(m).event_id });
         });
-        return running;
       }),
     );
     try {
