@@ -169,3 +169,12 @@ export async function probeCluster(brokers: string[], timeoutMs = 3000): Promise
   );
   return describeCluster(kafka);
 }
+
+/** Each partition's end offset (the next offset to be written): an unchanged map means nothing was produced. */
+export async function topicEndOffsets(topic: string, kafka?: Kafka): Promise<Record<number, string>> {
+  assertValidTopicName(topic);
+  return withAdmin(async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return Object.fromEntries(offsets.map((o) => [o.partition, o.high]));
+  }, kafka);
+}

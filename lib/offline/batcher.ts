@@ -1,0 +1,338 @@
+/**
+ * Turns the records an event source receives into Lambda batches, as AWS's Kafka event source
+ * mapping does: a batch is cut when `batchSize` matching records wait, when the 6 MB payload
+ * limit would be reached, or when the batching window (started by the oldest waiting record)
+ * expires. A batch may hold several partitions, each in offset order, but a partition is in at
+ * most one batch in flight. Filtered-out records are carried along so their offsets are
+ * committed with the batch; a partition holding only filtered-out records is committed without
+ * an invocation. Pure and clock-free: the runner passes `now`.
+ */
+import {
+  buildLambdaKafkaEvent,
+  type EventSourceMeta,
+  type LambdaKafkaRecord,
+  recordsKey,
+} from '../kafka/lambda-event';
+
+/** Lambda's synchronous invocation payload limit (6 MB), which bounds a Kafka batch. */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** Filtered-out records kept per partition before it is paused, whatever the batch size. */
+const MAX_BUFFERED_ENTRIES = 20_000;
+
+export interface BatcherSettings {
+  batchSize: number;
+  windowMs: number;
+  meta: EventSourceMeta;
+  matches(record: LambdaKafkaRecord): boolean;
+  maxPayloadBytes?: number;
+}
+
+export interface PartitionRange {
+  topic: string;
+  partition: number;
+  /** First and last offset covered, filtered-out records included. */
+  first: number;
+  last: number;
+}
+
+export interface Batch {
+  id: number;
+  /** The records to deliver, partition after partition, each in offset order. */
+  records: LambdaKafkaRecord[];
+  /** Per `"<topic>-<partition>"`: the offsets this batch covers; `last + 1` is committed when it is done. */
+  ranges: Map<string, PartitionRange>;
+  /** Covered records that did not match the filter. */
+  filtered: number;
+  /** Size of the JSON event for `records`. */
+  payloadBytes: number;
+  /** A single record larger than the payload limit: it cannot be delivered. */
+  oversize: boolean;
+}
+
+interface Entry {
+  record: LambdaKafkaRecord;
+  bytes: number;
+  matched: boolean;
+  arrivedAt: number;
+}
+
+interface PartitionState {
+  key: string;
+  topic: string;
+  partition: number;
+  entries: Entry[];
+  /** Highest offset accepted: anything at or below it is a re-fetch and is dropped. */
+  lastOffset: number;
+  inFlight: boolean;
+}
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/** Exact byte size of the event built from records added one by one, partition by partition. */
+export class EventSizer {
+  readonly base: number;
+  private readonly keyOverhead = new Map<string, number>();
+
+  constructor(meta: EventSourceMeta) {
+    this.base = jsonBytes(buildLambdaKafkaEvent(meta, []));
+  }
+
+  /** `"<key>":[` + `]`. */
+  partitionOverhead(key: string): number {
+    let bytes = this.keyOverhead.get(key);
+    if (bytes === undefined) {
+      bytes = jsonBytes(key) + 3;
+      this.keyOverhead.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  recordBytes(record: LambdaKafkaRecord): number {
+    return jsonBytes(record);
+  }
+
+  /** Size of an event holding `groups` (record sizes per partition key). */
+  total(groups: Map<string, number[]>): number {
+    let bytes = this.base;
+    let index = 0;
+    for (const [key, sizes] of groups) {
+      if (sizes.length === 0) continue;
+      bytes +=
+        (index > 0 ? 1 : 0) +
+        this.partitionOverhead(key) +
+        sizes.reduce((a, b) => a + b, 0) +
+        sizes.length -
+        1;
+      index += 1;
+    }
+    return bytes;
+  }
+}
+
+export class Batcher {
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly sizer: EventSizer;
+  private readonly maxPayloadBytes: number;
+  private nextId = 1;
+
+  constructor(private readonly settings: BatcherSettings) {
+    this.sizer = new EventSizer(settings.meta);
+    this.maxPayloadBytes = settings.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  }
+
+  /** Buffer fetched records (already-seen offsets are ignored); returns how many were new. */
+  add(records: readonly LambdaKafkaRecord[], now: number): number {
+    let added = 0;
+    for (const record of records) {
+      const state = this.stateOf(record.topic, record.partition);
+      if (record.offset <= state.lastOffset) continue;
+      state.entries.push({
+        record,
+        bytes: this.sizer.recordBytes(record),
+        matched: this.settings.matches(record),
+        arrivedAt: now,
+      });
+      state.lastOffset = record.offset;
+      added += 1;
+    }
+    return added;
+  }
+
+  /** The next batch to process, if one is due at `now`. Call until it returns undefined. */
+  cut(now: number): Batch | undefined {
+    return this.cutFilteredOnly() ?? this.cutDue(now);
+  }
+
+  /** When the next batch falls due by its window (undefined: nothing is waiting). */
+  nextDeadline(): number | undefined {
+    let deadline: number | undefined;
+    for (const state of this.idlePartitionsWithMatches()) {
+      const due = (this.firstMatch(state)?.arrivedAt ?? 0) + this.settings.windowMs;
+      deadline = deadline === undefined ? due : Math.min(deadline, due);
+    }
+    return deadline;
+  }
+
+  /** The batch is finished (committed or abandoned): its partitions may be batched again. */
+  complete(batch: Batch): void {
+    for (const key of batch.ranges.keys()) {
+      const state = this.partitions.get(key);
+      if (state) state.inFlight = false;
+    }
+  }
+
+  /**
+   * Forget what waits for partitions no longer assigned to us. Offsets the in-flight batch covers
+   * stay known so a re-fetch does not deliver them twice.
+   */
+  revoke(keep: (key: string) => boolean, inFlightLast: (key: string) => number | undefined): void {
+    for (const [key, state] of this.partitions) {
+      if (keep(key)) continue;
+      state.entries = [];
+      state.lastOffset = inFlightLast(key) ?? -1;
+      if (!state.inFlight) this.partitions.delete(key);
+    }
+  }
+
+  /** Forget what waits for the partition and accept it again from `offset` (after a seek back). */
+  rewind(key: string, offset: number): void {
+    const state = this.partitions.get(key);
+    if (!state) return;
+    state.entries = [];
+    state.lastOffset = offset - 1;
+  }
+
+  /** Whether the partition has enough waiting that fetching more would only fill memory. */
+  isFull(topic: string, partition: number): boolean {
+    const state = this.partitions.get(recordsKey(topic, partition));
+    if (!state) return false;
+    const matched = state.entries.filter((e) => e.matched);
+    const bytes = matched.reduce((sum, e) => sum + e.bytes, 0);
+    return (
+      matched.length >= this.settings.batchSize ||
+      bytes >= this.maxPayloadBytes ||
+      state.entries.length >= MAX_BUFFERED_ENTRIES
+    );
+  }
+
+  /** Records waiting (not in a batch yet). */
+  get waiting(): number {
+    let count = 0;
+    for (const state of this.partitions.values()) count += state.entries.length;
+    return count;
+  }
+
+  private stateOf(topic: string, partition: number): PartitionState {
+    const key = recordsKey(topic, partition);
+    let state = this.partitions.get(key);
+    if (!state) {
+      state = { key, topic, partition, entries: [], lastOffset: -1, inFlight: false };
+      this.partitions.set(key, state);
+    }
+    return state;
+  }
+
+  private firstMatch(state: PartitionState): Entry | undefined {
+    return state.entries.find((e) => e.matched);
+  }
+
+  private *idlePartitionsWithMatches(): Generator<PartitionState> {
+    for (const state of this.partitions.values()) {
+      if (!state.inFlight && state.entries.some((e) => e.matched)) yield state;
+    }
+  }
+
+  private newBatch(): Batch {
+    const id = this.nextId;
+    this.nextId += 1;
+    return { id, records: [], ranges: new Map(), filtered: 0, payloadBytes: 0, oversize: false };
+  }
+
+  private cover(batch: Batch, state: PartitionState, taken: Entry[]): void {
+    const first = taken[0];
+    const last = taken[taken.length - 1];
+    if (!first || !last) return;
+    batch.ranges.set(state.key, {
+      topic: state.topic,
+      partition: state.partition,
+      first: first.record.offset,
+      last: last.record.offset,
+    });
+    state.entries = state.entries.slice(taken.length);
+    state.inFlight = true;
+  }
+
+  /** Idle partitions that hold only filtered-out records: commit them, no invocation. */
+  private cutFilteredOnly(): Batch | undefined {
+    let batch: Batch | undefined;
+    for (const state of this.partitions.values()) {
+      if (state.inFlight || state.entries.length === 0 || state.entries.some((e) => e.matched)) continue;
+      batch ??= this.newBatch();
+      batch.filtered += state.entries.length;
+      this.cover(batch, state, state.entries);
+    }
+    if (batch) batch.payloadBytes = this.sizer.total(new Map());
+    return batch;
+  }
+
+  private isDue(now: number, candidates: PartitionState[]): boolean {
+    let matched = 0;
+    const groups = new Map<string, number[]>();
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const state of candidates) {
+      const sizes = state.entries.filter((e) => e.matched).map((e) => e.bytes);
+      matched += sizes.length;
+      groups.set(state.key, sizes);
+      oldest = Math.min(oldest, this.firstMatch(state)?.arrivedAt ?? oldest);
+    }
+    return (
+      matched >= this.settings.batchSize ||
+      this.sizer.total(groups) >= this.maxPayloadBytes ||
+      now >= oldest + this.settings.windowMs
+    );
+  }
+
+  private cutDue(now: number): Batch | undefined {
+    const candidates = [...this.idlePartitionsWithMatches()].sort(
+      (a, b) =>
+        (this.firstMatch(a)?.arrivedAt ?? 0) - (this.firstMatch(b)?.arrivedAt ?? 0) ||
+        a.partition - b.partition,
+    );
+    if (candidates.length === 0 || !this.isDue(now, candidates)) return undefined;
+
+    const batch = this.newBatch();
+    const groups = new Map<string, number[]>();
+    let full = false;
+    for (const state of candidates) {
+      if (full) break;
+      const sizes: number[] = [];
+      groups.set(state.key, sizes);
+      const taken: Entry[] = [];
+      let pendingFiltered: Entry[] = [];
+      let tookMatch = false;
+      for (const entry of state.entries) {
+        if (!entry.matched) {
+          pendingFiltered.push(entry);
+          continue;
+        }
+        if (batch.records.length >= this.settings.batchSize) {
+          full = true;
+          break;
+        }
+        sizes.push(entry.bytes);
+        const bytes = this.sizer.total(groups);
+        if (bytes > this.maxPayloadBytes) {
+          sizes.pop();
+          full = true;
+          if (batch.records.length === 0) {
+            // Alone it is still too large: it is reported as oversize and never delivered.
+            batch.oversize = true;
+            batch.records.push(entry.record);
+            groups.clear();
+            groups.set(state.key, [entry.bytes]);
+            taken.push(...pendingFiltered, entry);
+            pendingFiltered = [];
+            tookMatch = true;
+          }
+          break;
+        }
+        taken.push(...pendingFiltered, entry);
+        pendingFiltered = [];
+        batch.records.push(entry.record);
+        tookMatch = true;
+      }
+      if (!tookMatch) {
+        groups.delete(state.key);
+        continue;
+      }
+      // Filtered-out records right after the last delivered one are covered too (they are below
+      // the next undelivered record, so committing past them loses nothing).
+      taken.push(...pendingFiltered);
+      batch.filtered += taken.filter((e) => !e.matched).length;
+      this.cover(batch, state, taken);
+    }
+    batch.payloadBytes = this.sizer.total(groups);
+    return batch;
+  }
+}

@@ -1,0 +1,114 @@
+import {
+  cliOptionDefinitions,
+  customConfigSchema,
+  kafkaConfigOf,
+  OptionsError,
+  optionsFromCli,
+  resolveOptions,
+} from '../../../lib/offline/options';
+
+describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
+  it('has defaults, brokers from KAFKA_BROKERS', () => {
+    expect(resolveOptions(undefined, {}, {})).toEqual({
+      enabled: true,
+      brokers: ['localhost:9092'],
+      clientId: 'sls-offline-kafka',
+      ssl: false,
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 30_000,
+      sessionTimeoutMs: 10_000,
+      retryInitialDelayMs: 1000,
+      retryMaxDelayMs: 30_000,
+      startupTimeoutMs: 30_000,
+      shutdownTimeoutMs: 30_000,
+    });
+    expect(resolveOptions({}, {}, { KAFKA_BROKERS: 'a:1, b:2' }).brokers).toEqual(['a:1', 'b:2']);
+  });
+
+  it('custom overrides defaults, CLI overrides custom', () => {
+    const custom = {
+      brokers: ['c:1'],
+      clientId: 'from-yml',
+      retryInitialDelayMs: 50,
+      ssl: { rejectUnauthorized: false },
+    };
+    const options = resolveOptions(
+      custom,
+      { kafkaClientId: 'from-cli', kafkaRetryInitialDelayMs: '10' },
+      { KAFKA_BROKERS: 'env:1' },
+    );
+    expect(options).toMatchObject({
+      brokers: ['c:1'],
+      clientId: 'from-cli',
+      retryInitialDelayMs: 10,
+      ssl: { rejectUnauthorized: false },
+    });
+    expect(resolveOptions(custom, { kafkaBrokers: 'x:1,y:2' }, {}).brokers).toEqual(['x:1', 'y:2']);
+  });
+
+  it('merges SASL field by field', () => {
+    const custom = { sasl: { mechanism: 'scram-sha-512', username: 'yml', password: 'p' } };
+    expect(resolveOptions(custom, { kafkaSaslPassword: 'cli-secret' }, {}).sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'yml',
+      password: 'cli-secret',
+    });
+  });
+
+  it('reads CLI booleans and integers', () => {
+    expect(resolveOptions({}, { kafkaEnabled: 'false', kafkaSsl: '' }, {})).toMatchObject({
+      enabled: false,
+      ssl: { rejectUnauthorized: true },
+    });
+    expect(() => optionsFromCli({ kafkaEnabled: 'maybe' })).toThrow(/--kafkaEnabled must be true or false/);
+    expect(() => optionsFromCli({ kafkaRetryMaxDelayMs: '1.5' })).toThrow(
+      /--kafkaRetryMaxDelayMs must be an integer/,
+    );
+  });
+
+  it('rejects unknown keys and bad values, naming them', () => {
+    expect(() => resolveOptions({ broker: 'x:1' }, {}, {})).toThrow(OptionsError);
+    expect(() => resolveOptions({ broker: 'x:1' }, {}, {})).toThrow(
+      /custom\.kafkaOffline: unknown option\(s\) "broker"/,
+    );
+    expect(() =>
+      resolveOptions({ sasl: { mechanism: 'plain', username: 'u', password: 'p', extra: 1 } }, {}, {}),
+    ).toThrow(/sasl/);
+    expect(() => resolveOptions({ sessionTimeoutMs: 100 }, {}, {})).toThrow(/sessionTimeoutMs/);
+    expect(() => resolveOptions({ brokers: ['nohost'] }, {}, {})).toThrow(/host:port/);
+    expect(() => resolveOptions({}, { kafkaBrokers: 'a:1,bad' }, {})).toThrow(/"bad" must be host:port/);
+  });
+
+  it('declares every CLI flag as a string option of `offline start`', () => {
+    const flags = cliOptionDefinitions();
+    expect(Object.keys(flags)).toEqual(
+      expect.arrayContaining(['kafkaBrokers', 'kafkaEnabled', 'kafkaRetryInitialDelayMs']),
+    );
+    expect(Object.values(flags).every((f) => f.type === 'string' && f.usage.length > 0)).toBe(true);
+  });
+
+  it('gives serverless a JSON schema that refuses unknown keys', () => {
+    const schema = customConfigSchema() as {
+      type: string;
+      additionalProperties: boolean;
+      properties: Record<string, unknown>;
+    };
+    expect(schema.type).toBe('object');
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['brokers', 'sasl', 'ssl', 'retryInitialDelayMs']),
+    );
+    expect(JSON.stringify(schema)).not.toContain('$schema');
+  });
+
+  it('maps to a lib/kafka client configuration', () => {
+    const config = kafkaConfigOf(
+      resolveOptions({ sasl: { mechanism: 'plain', username: 'u', password: 'p' } }, {}, {}),
+    );
+    expect(config).toMatchObject({
+      brokers: ['localhost:9092'],
+      sasl: { mechanism: 'plain', username: 'u' },
+      ssl: false,
+    });
+  });
+});
