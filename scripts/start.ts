@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { startHqSandbox } from '../lib/hq/sandbox';
 import { ensureBroker, stopBroker } from './broker';
 import { ensureTopics } from './ensure-topics';
 
 /**
  * `npm start`: the whole local stack in the foreground. Brings the broker up (or reuses one),
- * makes sure the catalogue's topics exist, then runs `serverless offline start`. Ctrl-C stops
+ * makes sure the catalogue's topics exist, starts the headquarters sandbox, then runs
+ * `serverless offline start` (HTTP functions and, through lib/offline, the Kafka-triggered stages). Ctrl-C stops
  * everything this script started, in reverse order.
  */
 
@@ -19,11 +21,23 @@ async function main(): Promise<void> {
     `kafka: ${broker.bootstrap} (${broker.mode}${broker.startedHere ? ', started now' : ', already running'})`,
   );
   await ensureTopics(log);
+  // The operator's headquarters API, locally a clearly-labelled stand-in (unless HQ_API_URL is set).
+  const hq = process.env.HQ_API_URL
+    ? undefined
+    : await startHqSandbox({
+        port: Number(process.env.HQ_SANDBOX_PORT ?? 4100),
+        log: (line) => console.log(`[hq-sandbox] ${line}`),
+      });
+  if (hq) {
+    log(
+      `headquarters SANDBOX (local stand-in): ${hq.url}; make it fail: curl -X POST ${hq.url}/_control -d '{"mode":"5xx"}'`,
+    );
+  }
 
   const offline: ChildProcess = spawn(join(root, 'node_modules/.bin/serverless'), ['offline', 'start'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', ...(hq && { HQ_API_URL: hq.url }) },
   });
 
   let stopping = false;
@@ -37,6 +51,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   const code = await new Promise<number>((resolve) => offline.on('exit', (c) => resolve(c ?? 0)));
+  await hq?.close();
   if (broker.startedHere) await stopBroker({ log });
   process.exit(stopping ? 0 : code);
 }

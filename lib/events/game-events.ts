@@ -9,6 +9,8 @@ export const GachaOpenedData = z.looseObject({
   gacha_id: z.string().min(1).max(128),
   cost: Money,
   items: z.array(GachaItem).min(1).max(100),
+  /** The user's total spend including this pull, when the game server knows it (for VIP thresholds). */
+  lifetime_spend: Money.optional(),
 });
 
 export const GameEventData = z.looseObject({});

@@ -3,6 +3,7 @@ export * from './analytics';
 export * from './battle-pass';
 export * from './catalogue';
 export * from './cyber-tokens';
+export * from './dead-letter';
 export * from './envelope';
 export * from './game-events';
 export * from './notifications';

@@ -1,2 +1,3 @@
 export * from './http-handler';
 export * from './http-response';
+export * from './stage-handler';

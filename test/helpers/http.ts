@@ -10,7 +10,11 @@ export interface HttpAnswer {
 
 export async function request(
   url: string,
-  { method = 'GET', body, headers = {} }: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  {
+    method = 'GET',
+    body,
+    headers = {},
+  }: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer> {
   const response = await fetch(url, {
     method,

@@ -186,9 +186,12 @@ describe('producer and consumer', () => {
           if ((assignment[topic] ?? []).length > 0) joined.add(member);
           else joined.delete(member);
         };
-        return startConsumer({ groupId, topics: [topic], sessionTimeoutMs: 6000, onAssignment }, async (m) => {
-          seen.push({ member, id: eventOf(m).event_id });
-        });
+        return startConsumer(
+          { groupId, topics: [topic], sessionTimeoutMs: 6000, onAssignment },
+          async (m) => {
+            seen.push({ member, id: eventOf(m).event_id });
+          },
+        );
       }),
     );
     try {

@@ -55,14 +55,18 @@ describe('serverless.yml', () => {
     for (const route of routes) {
       const fn = functions[route.functionKey];
       expect(fn?.handler).toBe(`functions/http/${route.file}.handler`);
-      const http = (fn?.events ?? []).find((e): e is HttpEvent => 'http' in e)?.http;
+      const http = (Array.isArray(fn?.events) ? fn.events : []).find(
+        (e): e is HttpEvent => 'http' in e,
+      )?.http;
       expect(http).toEqual({
         method: route.method.toLowerCase(),
         path: `${API_PREFIX}${route.path}`.slice(1),
         ...(route.private && { private: true }),
       });
     }
-    const httpFunctions = Object.entries(functions).filter(([, fn]) => fn.events?.some((e) => 'http' in e));
+    const httpFunctions = Object.entries(functions).filter(
+      ([, fn]) => Array.isArray(fn.events) && fn.events.some((e) => 'http' in e),
+    );
     expect(httpFunctions.map(([key]) => key).sort()).toEqual(routes.map((r) => r.functionKey).sort());
   });
 });

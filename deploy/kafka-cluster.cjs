@@ -1,0 +1,95 @@
+// @ts-check
+/**
+ * The Kafka cluster the stage functions' event source mappings read in the AWS stage, from the
+ * environment (serverless.yml `params.aws` reads these functions; lists are comma-separated):
+ *
+ *   KAFKA_SOURCE                msk (default) | kafka
+ *   MSK_CLUSTER_ARN             msk: the cluster ARN (IAM authentication)
+ *   KAFKA_BOOTSTRAP_SERVERS     kafka: host:port,host:port
+ *   KAFKA_SASL_SECRET_ARN       kafka: Secrets Manager secret with {"username","password"}
+ *   KAFKA_SASL_MECHANISM        kafka: scram-sha-512 (default) | scram-sha-256 | plain
+ *   KAFKA_VPC_SUBNETS           kafka, cluster inside a VPC: subnet-...,subnet-...
+ *   KAFKA_VPC_SECURITY_GROUPS   kafka, cluster inside a VPC: sg-...,sg-...
+ *   KAFKA_ROOT_CA_SECRET_ARN    kafka, optional: the broker certificate's root CA (private CA)
+ *
+ * Settings of the source not chosen resolve to null, so serverless.yml falls back to inert
+ * placeholders; a missing setting of the chosen one stops `serverless package` with its name.
+ */
+
+const SOURCES = ['msk', 'kafka'];
+const SASL = {
+  'scram-sha-512': 'saslScram512Auth',
+  'scram-sha-256': 'saslScram256Auth',
+  plain: 'saslPlainAuth',
+};
+
+/** @param {string} name */
+const text = (name) => (process.env[name] ?? '').trim();
+
+/** @param {string} name */
+const list = (name) =>
+  text(name)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** @param {string} message */
+const fail = (message) => {
+  throw new Error(`AWS stage Kafka settings: ${message} (see README, Deploying)`);
+};
+
+const source = () => {
+  const chosen = text('KAFKA_SOURCE') || 'msk';
+  if (!SOURCES.includes(chosen)) fail(`KAFKA_SOURCE must be msk or kafka, not ${JSON.stringify(chosen)}`);
+  return chosen;
+};
+
+const mskClusterArn = () => {
+  if (source() !== 'msk') return null;
+  const arn = text('MSK_CLUSTER_ARN');
+  if (!/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/.+/.test(arn)) {
+    fail(
+      'KAFKA_SOURCE=msk needs MSK_CLUSTER_ARN, e.g. arn:aws:kafka:ap-northeast-2:123456789012:cluster/name/uuid',
+    );
+  }
+  return arn;
+};
+
+const bootstrapServers = () => {
+  if (source() !== 'kafka') return null;
+  const servers = list('KAFKA_BOOTSTRAP_SERVERS');
+  if (servers.length === 0) fail('KAFKA_SOURCE=kafka needs KAFKA_BOOTSTRAP_SERVERS (host:port,host:port)');
+  const bad = servers.filter((s) => !/^[^\s:/]+:\d{1,5}$/.test(s));
+  if (bad.length > 0) fail(`KAFKA_BOOTSTRAP_SERVERS entries must be host:port: ${bad.join(', ')}`);
+  return servers;
+};
+
+const accessConfigurations = () => {
+  if (source() !== 'kafka') return null;
+  /** @type {Record<string, string[]>} */
+  const access = {};
+  const secret = text('KAFKA_SASL_SECRET_ARN');
+  const mechanism = text('KAFKA_SASL_MECHANISM') || 'scram-sha-512';
+  const key = SASL[/** @type {keyof typeof SASL} */ (mechanism)];
+  if (!key) fail(`KAFKA_SASL_MECHANISM must be one of ${Object.keys(SASL).join(', ')}`);
+  if (secret) access[key] = [secret];
+  const subnets = list('KAFKA_VPC_SUBNETS');
+  const groups = list('KAFKA_VPC_SECURITY_GROUPS');
+  if (subnets.length > 0 !== groups.length > 0) {
+    fail('KAFKA_VPC_SUBNETS and KAFKA_VPC_SECURITY_GROUPS go together (both or neither)');
+  }
+  if (subnets.length > 0) {
+    access.vpcSubnet = subnets;
+    access.vpcSecurityGroup = groups;
+  }
+  const rootCa = text('KAFKA_ROOT_CA_SECRET_ARN');
+  if (rootCa) access.serverRootCaCertificate = [rootCa];
+  if (!secret && subnets.length === 0) {
+    fail(
+      'KAFKA_SOURCE=kafka needs KAFKA_SASL_SECRET_ARN and/or KAFKA_VPC_SUBNETS with KAFKA_VPC_SECURITY_GROUPS',
+    );
+  }
+  return access;
+};
+
+module.exports = { source, mskClusterArn, bootstrapServers, accessConfigurations };

@@ -1,0 +1,193 @@
+/**
+ * `serverless package --stage aws` works offline (no AWS credentials) and its CloudFormation holds
+ * exactly one event source mapping per stage function, with the configured topic, consumer group,
+ * batching, starting position and filters: for Amazon MSK and for a self-managed cluster.
+ * The service files are packaged from a copy, so a stack running from the repository is not disturbed.
+ */
+jest.setTimeout(180_000);
+
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../../..');
+const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'deploy'];
+const MSK_ARN =
+  'arn:aws:kafka:ap-northeast-2:123456789012:cluster/casino/abcd1234-ab12-cd34-ef56-abcdef123456-1';
+const SASL_SECRET = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:AmazonMSK_casino-AbCdEf';
+
+/** Stage function (logical id prefix) → its topic, its stage name, and the event type its filter keeps. */
+const STAGES: Record<string, { topic: string; stage: string; only?: string }> = {
+  ProcessUserAction: { topic: 'user_actions', stage: 'process-user-action' },
+  AnalyzeGameResult: { topic: 'analytics', stage: 'analyze-game-result', only: 'GAME_COMPLETED' },
+  DeliverFeedback: { topic: 'real_time_feedback', stage: 'deliver-feedback' },
+  ProcessGachaOpen: { topic: 'game_events', stage: 'process-gacha-open', only: 'GACHA_OPENED' },
+  AnalyzeMonetization: { topic: 'analytics', stage: 'analyze-monetization', only: 'GACHA_SPEND' },
+  SyncTokensToHq: { topic: 'cyber_tokens', stage: 'sync-tokens-to-hq' },
+  ProcessBattlePass: { topic: 'battle_pass', stage: 'process-battle-pass' },
+  ProcessVipEvent: { topic: 'vip_events', stage: 'process-vip-event' },
+  GateAdultContent: { topic: 'adult_content', stage: 'gate-adult-content' },
+};
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'pipelines-package-'));
+const home = mkdtempSync(path.join(tmpdir(), 'pipelines-home-'));
+const service = path.join(work, 'service');
+
+beforeAll(() => {
+  for (const file of SERVICE_FILES)
+    cpSync(path.join(ROOT, file), path.join(service, file), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(service, 'node_modules'));
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The environment of a CI machine without AWS credentials, with the deployment's settings. */
+function ciEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...settings };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete env[name];
+  for (const name of [
+    'KAFKA_SOURCE',
+    'MSK_CLUSTER_ARN',
+    'KAFKA_BOOTSTRAP_SERVERS',
+    'KAFKA_SASL_SECRET_ARN',
+  ]) {
+    if (!(name in settings)) delete env[name];
+  }
+  return env;
+}
+
+const BASE = { ADMIN_API_KEY: 'ci-admin-key-0123456789abcdef', HQ_API_URL: 'https://hq.example.com/api' };
+
+async function packageAws(name: string, settings: Record<string, string>): Promise<Record<string, Resource>> {
+  const out = path.join(work, name);
+  await run(
+    path.join(ROOT, 'node_modules/.bin/serverless'),
+    ['package', '--stage', 'aws', '--package', out],
+    {
+      cwd: service,
+      env: ciEnv({ ...BASE, ...settings }),
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const template = JSON.parse(
+    readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as {
+    Resources: Record<string, Resource>;
+  };
+  return template.Resources;
+}
+
+/** The mappings, by the logical id of the function they trigger. */
+function mappingsByFunction(resources: Record<string, Resource>): Map<string, Record<string, unknown>[]> {
+  const byFunction = new Map<string, Record<string, unknown>[]>();
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::Lambda::EventSourceMapping') continue;
+    const [functionId] = (resource.Properties.FunctionName as { 'Fn::GetAtt': [string, string] })[
+      'Fn::GetAtt'
+    ];
+    byFunction.set(functionId, [...(byFunction.get(functionId) ?? []), resource.Properties]);
+  }
+  return byFunction;
+}
+
+function expectOneMappingPerStage(resources: Record<string, Resource>) {
+  const byFunction = mappingsByFunction(resources);
+  expect([...byFunction.keys()].sort()).toEqual(
+    Object.keys(STAGES)
+      .map((s) => `${s}LambdaFunction`)
+      .sort(),
+  );
+  for (const [fn, mappings] of byFunction) expect({ fn, count: mappings.length }).toEqual({ fn, count: 1 });
+  return (stage: string) => byFunction.get(`${stage}LambdaFunction`)![0]!;
+}
+
+const common = (stage: string) => {
+  const { topic, only } = STAGES[stage]!;
+  return {
+    Topics: [topic],
+    StartingPosition: 'TRIM_HORIZON',
+    BatchSize: 100,
+    MaximumBatchingWindowInSeconds: 1,
+    ...(only && {
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { event_type: [only] } }) }] },
+    }),
+  };
+};
+
+describe('serverless package --stage aws', () => {
+  it('Amazon MSK: one mapping per stage function on the cluster, with its group, batching and filter', async () => {
+    const resources = await packageAws('msk', { MSK_CLUSTER_ARN: MSK_ARN });
+    const mappingOf = expectOneMappingPerStage(resources);
+    for (const stage of Object.keys(STAGES)) {
+      const mapping = mappingOf(stage);
+      expect(mapping).toMatchObject({
+        ...common(stage),
+        EventSourceArn: MSK_ARN,
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `casino-events-aws-${STAGES[stage]!.stage}` },
+      });
+      expect(mapping).not.toHaveProperty('SelfManagedEventSource');
+      if (!STAGES[stage]!.only) expect(mapping).not.toHaveProperty('FilterCriteria');
+    }
+    const sync = resources.SyncTokensToHqLambdaFunction!.Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
+    expect(sync.Environment.Variables).toMatchObject({ HQ_API_URL: BASE.HQ_API_URL, HQ_TIMEOUT_MS: '3000' });
+  });
+
+  it('self-managed Kafka: bootstrap servers, SASL/SCRAM secret and VPC access on every mapping', async () => {
+    const resources = await packageAws('kafka', {
+      KAFKA_SOURCE: 'kafka',
+      KAFKA_BOOTSTRAP_SERVERS: 'b-1.kafka.example.com:9096, b-2.kafka.example.com:9096',
+      KAFKA_SASL_SECRET_ARN: SASL_SECRET,
+      KAFKA_VPC_SUBNETS: 'subnet-0a1b2c3d,subnet-4e5f6a7b',
+      KAFKA_VPC_SECURITY_GROUPS: 'sg-0123abcd',
+    });
+    const mappingOf = expectOneMappingPerStage(resources);
+    for (const stage of Object.keys(STAGES)) {
+      const mapping = mappingOf(stage);
+      expect(mapping).toMatchObject({
+        ...common(stage),
+        SelfManagedEventSource: {
+          Endpoints: { KafkaBootstrapServers: ['b-1.kafka.example.com:9096', 'b-2.kafka.example.com:9096'] },
+        },
+        SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: `casino-events-aws-${STAGES[stage]!.stage}` },
+      });
+      expect(mapping.SourceAccessConfigurations).toEqual(
+        expect.arrayContaining([
+          { Type: 'SASL_SCRAM_512_AUTH', URI: SASL_SECRET },
+          { Type: 'VPC_SUBNET', URI: 'subnet:subnet-0a1b2c3d' },
+          { Type: 'VPC_SUBNET', URI: 'subnet:subnet-4e5f6a7b' },
+          { Type: 'VPC_SECURITY_GROUP', URI: 'security_group:sg-0123abcd' },
+        ]),
+      );
+      expect(mapping).not.toHaveProperty('EventSourceArn');
+    }
+  });
+
+  it('names the missing setting of the chosen cluster', async () => {
+    const failure = async (name: string, settings: Record<string, string>): Promise<string> => {
+      const error = await packageAws(name, settings).then(
+        () => undefined,
+        (e: { stdout?: string; stderr?: string }) => e,
+      );
+      expect(error).toBeDefined();
+      return `${error?.stdout ?? ''}${error?.stderr ?? ''}`;
+    };
+    expect(await failure('missing-arn', {})).toContain('KAFKA_SOURCE=msk needs MSK_CLUSTER_ARN');
+    expect(await failure('missing-servers', { KAFKA_SOURCE: 'kafka' })).toContain(
+      'KAFKA_SOURCE=kafka needs KAFKA_BOOTSTRAP_SERVERS',
+    );
+  });
+});
