@@ -48,12 +48,14 @@ export async function kcatProduce(
     partition,
     headers = [],
     nullValueOnEmpty = false,
-  }: { partition?: number; headers?: string[]; nullValueOnEmpty?: boolean } = {},
+    extra = [],
+  }: { partition?: number; headers?: string[]; nullValueOnEmpty?: boolean; extra?: string[] } = {},
 ): Promise<void> {
   const args = ['-b', bootstrap(), '-P', '-t', topic, '-K', '\t'];
   if (partition !== undefined) args.push('-p', String(partition));
   for (const h of headers) args.push('-H', h);
   if (nullValueOnEmpty) args.push('-Z');
+  args.push(...extra);
   await new Promise<void>((resolve, reject) => {
     const child = execFile('kcat', args, (error) => (error ? reject(error) : resolve()));
     child.stdin?.end(`${lines.join('\n')}\n`);
