@@ -178,3 +178,6 @@ export async function topicEndOffsets(topic: string, kafka?: Kafka): Promise<Rec
     return Object.fromEntries(offsets.map((o) => [o.partition, o.high]));
   }, kafka);
 }
+
+/** Close the cached admin connection (the next call reconnects). */
+export const disconnectAdmin = (): Promise<void> => adminConnection.reset();

@@ -5,4 +5,5 @@ export * from './consumer';
 export { isConnectionFailure, toKafkaError } from './kafka-errors';
 export * from './lambda-event';
 export * from './producer';
+export * from './shutdown';
 export * from './topic-name';

@@ -1,0 +1,7 @@
+import { disconnectAdmin } from './admin';
+import { disconnectProducer } from './producer';
+
+/** Close the container's cached connections: at shutdown, and after tests that used them. */
+export async function disconnectKafka(): Promise<void> {
+  await Promise.all([disconnectProducer(), disconnectAdmin()]);
+}
