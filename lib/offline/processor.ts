@@ -180,7 +180,8 @@ export class BatchProcessor {
         if (verdict.kind === 'success') {
           this.ports.report({ ...base, outcome: 'ok' });
           queue.shift();
-          await this.ports.commit(span);
+          // The last item is covered by the batch's final commit below: one commit request, not two.
+          if (queue.length > 0) await this.ports.commit(span);
           continue;
         }
         if (verdict.kind === 'partial') {
