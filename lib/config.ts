@@ -85,7 +85,9 @@ export interface AppConfig {
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable means "not set" (serverless.yml passes `${env:X, ''}` through).
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     // Name the variable itself; a deeper path (e.g. the 2nd broker of a list) goes into the message.
     const issues = parsed.error.issues.map((i) => {

@@ -40,7 +40,13 @@ function operation(route: Route) {
     responses[400] = error('The topic name is not one Kafka accepts');
     responses[404] = error('No such topic');
   }
-  if (route.private) responses[403] = error('Missing or wrong x-api-key');
+  // API Gateway itself refuses these, with its own body.
+  if (route.private) {
+    responses[403] = {
+      description: 'Missing or wrong x-api-key',
+      content: json({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }),
+    };
+  }
   if (route.tag !== 'service' || route.functionKey === 'getHealth') {
     responses[503] = {
       ...error('Kafka is unreachable; retry after the Retry-After seconds. Nothing was produced.'),

@@ -21,7 +21,10 @@ const isJsonType = (contentType: string | undefined): boolean =>
 export function jsonBody({ maxBytes }: JsonBodyOptions): MiddlewareObj<APIGatewayProxyEvent & ParsedBody> {
   return {
     before: ({ event }) => {
-      const raw = event.body ?? '';
+      // API Gateway always passes a string (or null); serverless-offline passes a body it could
+      // parse as JSON but found falsy (`false`, `0`) as that value, so normalise both.
+      const raw =
+        typeof event.body === 'string' ? event.body : event.body == null ? '' : JSON.stringify(event.body);
       const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
       if (bytes.length > maxBytes) {
         throw new PayloadTooLargeError(

@@ -12,6 +12,13 @@ describe('parseConfig', () => {
     expect(kafka.topics).toEqual({ partitions: 3, replicationFactor: 1 });
   });
 
+  it('reads an empty variable as unset', () => {
+    const { kafka } = parseConfig({ KAFKA_SASL_MECHANISM: '', KAFKA_SSL: '', KAFKA_REQUEST_TIMEOUT_MS: '' });
+    expect(kafka.sasl).toBeUndefined();
+    expect(kafka.ssl).toBe(false);
+    expect(kafka.requestTimeoutMs).toBe(10_000);
+  });
+
   it('splits and trims a broker list', () => {
     expect(parseConfig({ KAFKA_BROKERS: ' a:9092, b:19092 ,' }).kafka.brokers).toEqual(['a:9092', 'b:19092']);
   });

@@ -138,6 +138,16 @@ describe('POST /messages/user-action', () => {
     expect(res.json.error?.message).toContain(message);
   });
 
+  it.each([false, 0])(
+    'answers 400, not 500, when serverless-offline hands over the parsed falsy body %j',
+    async (body) => {
+      const event = { ...restEvent(), body: body as unknown as string };
+      const res = await invoke(sendUserAction, event);
+      expect(res.statusCode).toBe(400);
+      expect(fake.sent).toHaveLength(0);
+    },
+  );
+
   it('answers 400 when the JSON is not an object', async () => {
     const res = await invoke(sendUserAction, restEvent({ body: '[1,2]' }));
     expect(res.statusCode).toBe(400);

@@ -1,0 +1,123 @@
+/**
+ * Replicated cluster: three brokers (replication factor 3, `min.insync.replicas` 2); one is killed
+ * (SIGKILL) while HTTP requests stream in. No acknowledged event may be lost, and production must
+ * go on with two brokers. The cluster is this file's own (ports 19092/29092/39092) and is stopped
+ * at the end.
+ */
+jest.setTimeout(480_000);
+
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { config } from '../../lib/config';
+import { createKafka, createTopics, describeCluster, withAdmin } from '../../lib/kafka';
+import { type BrokerHandle, ensureBroker, killNode, startNode, stopBroker } from '../../scripts/broker';
+import { uniqueName } from '../helpers/names';
+import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';
+import { closeKafkaClients } from './helpers/cleanup';
+import { startLoad } from './helpers/load';
+import { recordScenario } from './helpers/report';
+
+const run = promisify(execFile);
+const CLUSTER = { nodes: 3 as const, log: (line: string) => process.stderr.write(`[cluster] ${line}\n`) };
+let cluster: BrokerHandle | undefined;
+let server: OfflineServer | undefined;
+
+afterAll(async () => {
+  await server?.stop();
+  await closeKafkaClients();
+  if (cluster?.mode === 'java') await stopBroker(CLUSTER);
+});
+
+it('zero acknowledged events lost and production goes on when one of three brokers is killed', async () => {
+  cluster = await ensureBroker(CLUSTER);
+  const kafka = createKafka({ ...config().kafka, brokers: cluster.brokers }, 'faults-cluster');
+  await createTopics(
+    [{ topic: 'user_actions', partitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }],
+    kafka,
+  );
+  const replicas = await withAdmin(async (admin) => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['user_actions'] });
+    return topics[0]?.partitions.map((p) => p.replicas.length) ?? [];
+  }, kafka);
+  expect(replicas).toEqual([3, 3, 3]);
+
+  server = await startOffline({
+    cwd: path.resolve(__dirname, '../..'),
+    httpPort: await freePort(),
+    lambdaPort: await freePort(),
+    args: ['--kafkaEnabled', 'false'],
+    env: { KAFKA_BROKERS: cluster.bootstrap, KAFKA_REPLICATION_FACTOR: '3', LOG_LEVEL: 'warn' },
+  });
+  const user = uniqueName('replicated');
+  const load = startLoad({
+    url: `${server.httpUrl}/api/kafka/messages/user-action`,
+    concurrency: 4,
+    maxRequests: 5000,
+    maxMs: 300_000,
+    body: (eventId, index) => ({
+      event_id: eventId,
+      user_id: `${user}-${index % 12}`,
+      data: { action: 'LOGIN' },
+    }),
+  });
+  let killedAt = 0;
+  let victim = 0;
+  try {
+    await load.waitForMoreAcks(150, 90_000);
+    // The node leading the most partitions of the topic: the hardest one to lose.
+    victim = await withAdmin(async (admin) => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: ['user_actions'] });
+      const leaders = topics[0]?.partitions.map((p) => p.leader) ?? [];
+      const counts = [1, 2, 3].map((id) => leaders.filter((l) => l === id).length);
+      return counts.indexOf(Math.max(...counts)) + 1;
+    }, kafka);
+    expect(await killNode(victim, CLUSTER)).toBe(true);
+    killedAt = Date.now();
+    // Production goes on with two of three brokers.
+    await load.waitForMoreAcks(300, 120_000);
+  } finally {
+    await load.stop();
+  }
+  const sent = load.sent;
+  const brokersLeft = (await describeCluster(kafka)).brokers.length;
+
+  // Read everything back from the two live brokers with kcat.
+  const { stdout } = await run(
+    'kcat',
+    ['-b', cluster.bootstrap, '-C', '-t', 'user_actions', '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n'],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  const storedIds = stdout
+    .split('\n')
+    .filter((line) => line.startsWith(`${user}-`))
+    .map((line) => (JSON.parse(line.slice(line.indexOf('\t') + 1)) as { event_id: string }).event_id);
+  const stored = new Set(storedIds);
+  const acked = sent.filter((s) => s.status === 202);
+  const lost = acked.filter((s) => !stored.has(s.event_id));
+  const notStoredWithout5xx = sent.filter((s) => !stored.has(s.event_id) && s.status < 500);
+  const failures = sent.filter((s) => s.status !== 202);
+  const lastFailure = failures.filter((s) => s.endedAt >= killedAt).sort((a, b) => b.endedAt - a.endedAt)[0];
+  const ackedAfterKill = acked.filter((s) => s.startedAt > killedAt).length;
+
+  // The killed node comes back (the cluster is stopped right after, but whole).
+  await startNode(victim, CLUSTER);
+
+  recordScenario({
+    scenario: 'replicated cluster (RF 3, min ISR 2), one of 3 brokers killed',
+    sent: sent.length,
+    acknowledged: acked.length,
+    stored: stored.size,
+    lost: lost.length,
+    duplicated: 0,
+    copies: storedIds.length - stored.size,
+    recoveryMs: lastFailure ? lastFailure.endedAt - killedAt : 0,
+    notes:
+      `node ${victim} killed; ${failures.length} requests refused (5xx), ${ackedAfterKill} acknowledged after the kill ` +
+      `with ${brokersLeft} brokers; recovery = kill until the last refused request`,
+  });
+
+  expect(lost.map((s) => s.event_id)).toEqual([]);
+  expect(notStoredWithout5xx).toEqual([]);
+  expect(ackedAfterKill).toBeGreaterThanOrEqual(300);
+});
