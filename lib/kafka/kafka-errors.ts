@@ -16,6 +16,17 @@ const UNAVAILABLE = new Set([
 
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
+// The broker refused the client's authentication: wrong credentials, a mechanism it does not
+// offer, or SASL spoken to a listener that expects none.
+const AUTH_REFUSED = new Set([
+  'SASL_AUTHENTICATION_FAILED',
+  'UNSUPPORTED_SASL_MECHANISM',
+  'ILLEGAL_SASL_STATE',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+]);
+
 const rootCause = (error: KafkaJSError): Error => {
   let current: Error = error;
   for (let depth = 0; depth < 10; depth += 1) {
@@ -33,7 +44,11 @@ export function toKafkaError(error: unknown): unknown {
   if (root instanceof KafkaJSProtocolError && TOO_LARGE.has(root.type)) {
     return new PayloadTooLargeError('The events are larger than the broker accepts', { cause: error });
   }
-  if (error instanceof KafkaJSSASLAuthenticationError || root instanceof KafkaJSSASLAuthenticationError) {
+  const refused =
+    error instanceof KafkaJSSASLAuthenticationError ||
+    root instanceof KafkaJSSASLAuthenticationError ||
+    (root instanceof KafkaJSProtocolError && AUTH_REFUSED.has(root.type));
+  if (refused) {
     return new BrokerUnavailableError('Kafka rejected the client credentials', 30, { cause: error });
   }
   if (UNAVAILABLE.has(error.name) || UNAVAILABLE.has(root.name) || error.retriable) {

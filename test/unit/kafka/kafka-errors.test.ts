@@ -57,6 +57,16 @@ describe('toKafkaError', () => {
     expect((mapped as Error).message).toBe('Kafka rejected the client credentials');
   });
 
+  it.each(['ILLEGAL_SASL_STATE', 'UNSUPPORTED_SASL_MECHANISM', 'SASL_AUTHENTICATION_FAILED'])(
+    'reports a %s refusal as rejected credentials (a 503, never a 500)',
+    (type) => {
+      const refused = new ProtocolError({ type, code: 34, retriable: false, message: 'refused' });
+      const mapped = toKafkaError(refused);
+      expect(mapped).toBeInstanceOf(BrokerUnavailableError);
+      expect((mapped as Error).message).toBe('Kafka rejected the client credentials');
+    },
+  );
+
   it('leaves our own and unknown errors alone', () => {
     const ours = new ValidationError('bad', []);
     expect(toKafkaError(ours)).toBe(ours);
