@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
-VENV=.kafka/venv-tools/schemathesis-$SCHEMATHESIS_VERSION
+VENV=$PWD/.kafka/venv-tools/schemathesis-$SCHEMATHESIS_VERSION
 BASE_URL=${1:?usage: scripts/schemathesis.sh <server-url> [schemathesis args...]}
 shift
 

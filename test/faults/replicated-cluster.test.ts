@@ -14,6 +14,7 @@ import { createKafka, createTopics, describeCluster, withAdmin } from '../../lib
 import { type BrokerHandle, ensureBroker, killNode, startNode, stopBroker } from '../../scripts/broker';
 import { uniqueName } from '../helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';
+import { waitFor } from '../helpers/wait';
 import { closeKafkaClients } from './helpers/cleanup';
 import { startLoad } from './helpers/load';
 import { recordScenario } from './helpers/report';
@@ -36,10 +37,16 @@ it('zero acknowledged events lost and production goes on when one of three broke
     [{ topic: 'user_actions', partitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }],
     kafka,
   );
-  const replicas = await withAdmin(async (admin) => {
-    const { topics } = await admin.fetchTopicMetadata({ topics: ['user_actions'] });
-    return topics[0]?.partitions.map((p) => p.replicas.length) ?? [];
-  }, kafka);
+  // A new topic reaches every broker's metadata a moment after the controller confirms it.
+  const replicas = await waitFor(
+    () =>
+      withAdmin(async (admin) => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: ['user_actions'] });
+        const counts = topics[0]?.partitions.map((p) => p.replicas.length) ?? [];
+        return counts.length === 3 ? counts : undefined;
+      }, kafka),
+    { timeoutMs: 30_000, what: 'user_actions metadata on every broker' },
+  );
   expect(replicas).toEqual([3, 3, 3]);
 
   server = await startOffline({

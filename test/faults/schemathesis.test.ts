@@ -10,6 +10,7 @@ jest.setTimeout(600_000);
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';
+import { waitFor } from '../helpers/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
 let server: OfflineServer | undefined;
@@ -26,6 +27,12 @@ it('schemathesis finds no server error and no answer outside the document', asyn
     args: ['--kafkaEnabled', 'false'],
     env: { LOG_LEVEL: 'warn' },
   });
+  // Schemathesis gives the document 10 s; a worker's first start on a busy machine can take longer.
+  await waitFor(
+    async () =>
+      (await fetch(`${server?.httpUrl}/api/kafka/openapi.json`)).status === 200 ? true : undefined,
+    { timeoutMs: 60_000, what: 'the OpenAPI document to be served' },
+  );
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(path.join(ROOT, 'scripts/schemathesis.sh'), [server?.httpUrl ?? ''], {
