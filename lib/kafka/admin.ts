@@ -69,6 +69,26 @@ const isAlreadyExists = (error: unknown): boolean => {
   return Array.isArray(errors) && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
 };
 
+/**
+ * kafkajs' `waitForLeaders` only asks the controller; the leaders themselves open the partitions
+ * a moment later, and until then produce and list-offsets fail with NOT_LEADER. A topic counts as
+ * created once its leaders answer a list-offsets request.
+ */
+async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const topic of topics) {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
+
 /** Create the topics that do not exist yet; existing ones are reported, not an error. */
 export async function createTopics(specs: TopicSpec[], kafka?: Kafka): Promise<CreateTopicsResult> {
   for (const spec of specs) assertValidTopicName(spec.topic);
@@ -90,6 +110,10 @@ export async function createTopics(specs: TopicSpec[], kafka?: Kafka): Promise<C
         // Another process may have created them between our list and create: still idempotent.
         if (!isAlreadyExists(error)) throw error;
       }
+      await waitUntilServed(
+        admin,
+        missing.map((s) => s.topic),
+      );
     }
     return { created: missing.map((s) => s.topic), existing };
   }, kafka);
