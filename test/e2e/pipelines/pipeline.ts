@@ -8,6 +8,7 @@ import path from 'node:path';
 import { config } from '../../../lib/config';
 import { type HqSandbox, startHqSandbox } from '../../../lib/hq/sandbox';
 import { createKafka, disconnectProducer, withAdmin } from '../../../lib/kafka';
+import { ensureCatalogueTopics } from '../../../lib/kafka/admin';
 import { type HttpAnswer, request } from '../../helpers/http';
 import { kcatConsume, kcatProduce } from '../../helpers/kcat';
 import { uniqueName } from '../../helpers/names';
@@ -35,6 +36,8 @@ export interface Stack {
  * (so neither history nor another running stack interferes), and fast batch retries.
  */
 export async function startStack(name: string): Promise<Stack> {
+  // As `npm start` does: the catalogue's topics exist before the stages subscribe and the API produces.
+  await ensureCatalogueTopics();
   const hq = await startHqSandbox({ port: 0 });
   const groupPrefix = uniqueName(`e2e-${name}`);
   const launch = async () => {
