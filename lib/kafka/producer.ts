@@ -3,6 +3,8 @@ import { threadId } from 'node:worker_threads';
 import {
   CompressionTypes,
   type IHeaders,
+  KafkaJSError,
+  KafkaJSProtocolError,
   type Message,
   Partitioners,
   type Producer,
@@ -11,13 +13,19 @@ import {
 } from 'kafkajs';
 import type { z } from 'zod';
 import { config } from '../config';
-import { BrokerUnavailableError, type FieldIssue, fieldIssues, ValidationError } from '../errors';
+import {
+  BrokerUnavailableError,
+  type FieldIssue,
+  fieldIssues,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../errors';
 import { type CatalogueTopic, catalogue, type TopicEvent } from '../events/catalogue';
 import { nowEpochSeconds } from '../events/envelope';
 import { log } from '../log';
 import { cachedConnection } from './cached-connection';
 import { getKafka } from './client';
-import { isConnectionFailure, toKafkaError } from './kafka-errors';
+import { toKafkaError } from './kafka-errors';
 import { assertValidTopicName } from './topic-name';
 
 export interface Delivery {
@@ -97,25 +105,38 @@ function placements(messages: Message[], metadata: RecordMetadata[]): (Placement
   });
 }
 
+/**
+ * After a failed send the producer's idempotence state cannot be trusted: kafkajs rolls a
+ * partition's sequence number back when a request fails, although the broker may have written the
+ * batch (a timeout while it waited for the replicas). The next, different message would reuse that
+ * sequence and the broker would answer it as a duplicate of the written batch: acknowledged, never
+ * stored. A fresh producer (a new producer id) before the next send rules that out.
+ */
 async function sendOnce(record: ProducerRecord): Promise<RecordMetadata[]> {
   try {
     const producer = await producerConnection.get();
     return await producer.send(record);
   } catch (error) {
     const mapped = toKafkaError(error);
-    if (isConnectionFailure(mapped)) await producerConnection.reset();
+    // A batch refused as too large was never written: the sequence state is still right.
+    if (!(mapped instanceof PayloadTooLargeError)) await producerConnection.reset();
+    if (mapped instanceof KafkaJSError) {
+      const reason = mapped instanceof KafkaJSProtocolError ? mapped.type : mapped.name;
+      throw new BrokerUnavailableError(`Kafka refused the write (${reason}); try again`, 5, { cause: error });
+    }
     throw mapped;
   }
 }
 
 /**
- * Send already-validated messages to one topic (acks=all) and report where each landed. A
- * connection failure resets the cached producer and becomes a 503.
+ * Send already-validated messages to one topic (acks=all) and report where each landed. Any
+ * failure resets the cached producer (see sendOnce) and becomes a 503.
  *
  * kafkajs 2.2.4 can resolve a multi-partition send without writing some partitions: when a leader
  * moves during its retries it skips brokers that already answered for other partitions
  * (tulios/kafkajs#1303). So every message must be accounted for in the broker's answer; the ones
- * that are not are sent again, and if they still are not, the request fails rather than claim them.
+ * that are not are sent again by a fresh producer, and if they still are not, the request fails
+ * rather than claim them.
  */
 export async function sendMessages(topic: string, messages: Message[]): Promise<Placement[]> {
   assertValidTopicName(topic);
@@ -123,6 +144,7 @@ export async function sendMessages(topic: string, messages: Message[]): Promise<
   const placed: (Placement | undefined)[] = new Array(messages.length).fill(undefined);
   let pending = messages.map((_, index) => index);
   for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt > 0) await producerConnection.reset();
     if (attempt > retries) {
       throw new BrokerUnavailableError(
         `Kafka did not acknowledge ${pending.length} of ${messages.length} events`,

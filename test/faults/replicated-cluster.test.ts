@@ -92,13 +92,30 @@ it('zero acknowledged events lost and production goes on when one of three broke
   // Read everything back from the two live brokers with kcat.
   const { stdout } = await run(
     'kcat',
-    ['-b', cluster.bootstrap, '-C', '-t', 'user_actions', '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n'],
+    [
+      '-b',
+      cluster.bootstrap,
+      '-C',
+      '-t',
+      'user_actions',
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-f',
+      '%p\t%o\t%k\t%s\n',
+    ],
     { maxBuffer: 256 * 1024 * 1024 },
   );
-  const storedIds = stdout
+  const records = stdout
     .split('\n')
-    .filter((line) => line.startsWith(`${user}-`))
-    .map((line) => (JSON.parse(line.slice(line.indexOf('\t') + 1)) as { event_id: string }).event_id);
+    .map((line) => line.split('\t'))
+    .filter(([, , key]) => key?.startsWith(`${user}-`))
+    .map(([partition, offset, , value]) => ({
+      at: `${partition}@${offset}`,
+      event_id: (JSON.parse(value!) as { event_id: string }).event_id,
+    }));
+  const storedIds = records.map((r) => r.event_id);
   const stored = new Set(storedIds);
   const acked = sent.filter((s) => s.status === 202);
   const lost = acked.filter((s) => !stored.has(s.event_id));
@@ -124,7 +141,19 @@ it('zero acknowledged events lost and production goes on when one of three broke
       `with ${brokersLeft} brokers; recovery = kill until the last refused request`,
   });
 
-  expect(lost.map((s) => s.event_id)).toEqual([]);
+  // A loss names where the server said the event landed and what the topic holds there instead.
+  const holding = new Map(records.map((r) => [r.at, r.event_id]));
+  const where = (s: (typeof sent)[number]) => {
+    const { accepted } = (s.placement ?? {}) as { accepted?: { partition: number; offset: string }[] };
+    const at = accepted?.[0] ? `${accepted[0].partition}@${accepted[0].offset}` : '?';
+    return {
+      event_id: s.event_id,
+      claimed: at,
+      holds: holding.get(at) ?? null,
+      endedAt: s.endedAt - killedAt,
+    };
+  };
+  expect(lost.map(where)).toEqual([]);
   expect(notStoredWithout5xx).toEqual([]);
   expect(ackedAfterKill).toBeGreaterThanOrEqual(300);
 });

@@ -12,6 +12,8 @@ export interface SentRequest {
   status: number;
   startedAt: number;
   endedAt: number;
+  /** The answer's body when it was a 202: where the server says the event landed. */
+  placement?: unknown;
 }
 
 export interface LoadOptions {
@@ -46,6 +48,7 @@ export function startLoad(options: LoadOptions): Load {
       const eventId = randomUUID();
       const startedAt = Date.now();
       let status = 0;
+      let placement: unknown;
       try {
         const response = await fetch(options.url, {
           method: 'POST',
@@ -53,12 +56,13 @@ export function startLoad(options: LoadOptions): Load {
           body: JSON.stringify(options.body(eventId, index)),
           signal: AbortSignal.timeout(options.requestTimeoutMs ?? 60_000),
         });
-        await response.arrayBuffer();
+        const text = await response.text();
         status = response.status;
+        if (status === 202) placement = JSON.parse(text);
       } catch {
         status = 0;
       }
-      sent.push({ event_id: eventId, status, startedAt, endedAt: Date.now() });
+      sent.push({ event_id: eventId, status, startedAt, endedAt: Date.now(), placement });
       // A refused request comes back at once: pace the retries instead of spinning on two cores.
       if (status !== 202) await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -3,8 +3,18 @@ import { FakeKafka } from '../../fixtures/fake-kafka';
 const fake = new FakeKafka();
 jest.mock('../../../lib/kafka/client', () => ({ getKafka: () => fake.asKafka() }));
 
-import { BrokerUnavailableError } from '../../../lib/errors';
-import { disconnectProducer, sendMessages } from '../../../lib/kafka/producer';
+import { KafkaJSProtocolError } from 'kafkajs';
+import { BrokerUnavailableError, PayloadTooLargeError } from '../../../lib/errors';
+import { disconnectProducer, producerConnects, sendMessages } from '../../../lib/kafka/producer';
+
+// kafkajs' typings omit the constructor it really has (an error description).
+const protocolError = (type: string, code: number): Error =>
+  new (KafkaJSProtocolError as unknown as new (e: object) => KafkaJSProtocolError)({
+    type,
+    code,
+    retriable: false,
+    message: type,
+  });
 
 const messages = () => Array.from({ length: 30 }, (_, i) => ({ key: `user_${i}`, value: `{"i":${i}}` }));
 
@@ -12,6 +22,7 @@ beforeEach(async () => {
   fake.sent = [];
   fake.dropPartitions = new Set();
   fake.dropTimes = 0;
+  fake.failNextSend = undefined;
   await disconnectProducer();
 });
 
@@ -37,5 +48,36 @@ describe('sendMessages', () => {
     fake.dropPartitions = new Set([2]);
     fake.dropTimes = 100;
     await expect(sendMessages('t', messages())).rejects.toBeInstanceOf(BrokerUnavailableError);
+  });
+
+  // kafkajs rolls the sequence back after a failure the broker may have written: reusing that
+  // producer would get the next message acknowledged as a duplicate and never stored.
+  it('replaces the producer after any failed send, and answers a broker refusal with a 503', async () => {
+    await sendMessages('t', messages().slice(0, 1));
+    const before = producerConnects();
+    fake.failNextSend = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45);
+    const refused = await sendMessages('t', messages().slice(0, 1)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BrokerUnavailableError);
+    expect((refused as Error).message).toContain('OUT_OF_ORDER_SEQUENCE_NUMBER');
+    await sendMessages('t', messages().slice(0, 1));
+    expect(producerConnects()).toBe(before + 1);
+  });
+
+  it('resends what kafka left out with a fresh producer', async () => {
+    await sendMessages('t', messages().slice(0, 1));
+    const before = producerConnects();
+    fake.dropPartitions = new Set([0, 1, 2]);
+    fake.dropTimes = 1;
+    await sendMessages('t', messages());
+    expect(producerConnects()).toBe(before + 1);
+  });
+
+  it('keeps the producer when the broker refused a batch as too large (nothing was written)', async () => {
+    await sendMessages('t', messages().slice(0, 1));
+    const before = producerConnects();
+    fake.failNextSend = protocolError('MESSAGE_TOO_LARGE', 10);
+    await expect(sendMessages('t', messages().slice(0, 1))).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await sendMessages('t', messages().slice(0, 1));
+    expect(producerConnects()).toBe(before);
   });
 });
