@@ -1,5 +1,5 @@
 import { type Admin, ConfigResourceTypes, type ITopicConfig, type Kafka } from 'kafkajs';
-import { config } from '../config';
+import { config, type KafkaConfig } from '../config';
 import { NotFoundError } from '../errors';
 import { catalogueTopics, deadLetterTopic } from '../events/catalogue';
 import { cachedConnection } from './cached-connection';
@@ -179,11 +179,16 @@ export async function describeCluster(kafka?: Kafka): Promise<ClusterInfo> {
  * One attempt to reach the cluster at `brokers` (no retries): the cluster's description, or the
  * reason it cannot be reached. Used to decide whether a broker is already running.
  */
-export async function probeCluster(brokers: string[], timeoutMs = 3000): Promise<ClusterInfo> {
+export async function probeCluster(
+  brokers: string[],
+  timeoutMs = 3000,
+  security?: Pick<KafkaConfig, 'ssl' | 'sasl'>,
+): Promise<ClusterInfo> {
   const base = config().kafka;
   const kafka = createKafka(
     {
       ...base,
+      ...security,
       brokers,
       connectionTimeoutMs: timeoutMs,
       requestTimeoutMs: timeoutMs,

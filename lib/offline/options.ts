@@ -5,7 +5,7 @@
  * `bootstrapServers`/`arn` keep pointing at AWS for the deployment.
  */
 import { z } from 'zod';
-import type { KafkaConfig } from '../config';
+import { type KafkaConfig, parseConfig } from '../config';
 
 export const CUSTOM_KEY = 'kafkaOffline';
 
@@ -66,13 +66,26 @@ export interface OfflineKafkaOptions {
   shutdownTimeoutMs: number;
 }
 
+/**
+ * TLS and SASL default to the functions' own settings (KAFKA_SSL*, KAFKA_SASL_*, lib/config.ts):
+ * one set of variables lets both the producers and the emulator's consumers into a secured broker.
+ */
+function securityFromEnv(env: NodeJS.ProcessEnv): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  try {
+    const { ssl, sasl } = parseConfig(env).kafka;
+    return { ssl, ...(sasl && { sasl }) };
+  } catch (error) {
+    throw new OptionsError(`Invalid kafkaOffline defaults from the environment: ${(error as Error).message}`);
+  }
+}
+
 export const defaultOptions = (
   env: NodeJS.ProcessEnv = process.env,
 ): Required<Omit<OptionsInput, 'sasl'>> => ({
   enabled: true,
   brokers: env.KAFKA_BROKERS?.trim() || 'localhost:9092',
   clientId: 'sls-offline-kafka',
-  ssl: false,
+  ssl: securityFromEnv(env).ssl,
   connectionTimeoutMs: 3000,
   requestTimeoutMs: 30_000,
   sessionTimeoutMs: 10_000,
@@ -199,7 +212,11 @@ export function resolveOptions(
     );
   const fromCli = optionsFromCli(cli);
   const cliSasl = fromCli.sasl as Record<string, unknown> | undefined;
-  const sasl = customParsed.data.sasl || cliSasl ? { ...customParsed.data.sasl, ...cliSasl } : undefined;
+  const envSasl = securityFromEnv(env).sasl;
+  const sasl =
+    envSasl || customParsed.data.sasl || cliSasl
+      ? { ...envSasl, ...customParsed.data.sasl, ...cliSasl }
+      : undefined;
   const merged = { ...defaultOptions(env), ...customParsed.data, ...fromCli, ...(sasl && { sasl }) };
   const parsed = optionsSchema.required({ enabled: true }).safeParse(merged);
   if (!parsed.success)

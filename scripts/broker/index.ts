@@ -13,13 +13,16 @@ import {
   resetJavaCluster,
   START_TIMEOUT_MS,
   startJavaCluster,
+  startJavaLayout,
   startJavaNode,
   stopJavaCluster,
+  stopJavaLayout,
   stopJavaNode,
 } from './java-runner';
 import { type ClusterLayout, type ClusterSize, clusterLayout } from './layout';
 import { withLock } from './lock';
 import { reachable, waitUntilServing } from './readiness';
+import { type SecureBrokerOptions, secureLayout } from './secure';
 import { clearState, readState, writeState } from './state';
 import { javaRunnerProblem, MIN_JAVA } from './toolchain';
 import { KAFKA_VERSION } from './version';
@@ -288,3 +291,25 @@ export async function startNode(nodeId: number, opts: NodeOptions = {}): Promise
 /** Fault tests: pids of the running broker JVMs by node id. */
 export const brokerPids = (opts: NodeOptions = {}): Record<number, number> =>
   javaClusterPids(opts.nodes ?? 3);
+
+export type { SecureBrokerOptions };
+
+/**
+ * Start a single-node broker that only accepts SASL over TLS (scripts/broker/secure.ts), always with
+ * Java since the caller's key material and accounts go into its config; `stop()` ends it.
+ */
+export async function startSecureBroker(
+  options: SecureBrokerOptions,
+  log: Log = noop,
+): Promise<{ bootstrap: string; stop: () => Promise<void> }> {
+  const problem = await javaRunnerProblem(!jarsCached());
+  if (problem) throw new Error(`A secure broker needs the Java runner: ${problem}`);
+  const layout = secureLayout(options);
+  await startJavaLayout(layout, log);
+  return {
+    bootstrap: layout.brokers.join(','),
+    stop: async () => {
+      await stopJavaLayout(layout, log);
+    },
+  };
+}

@@ -114,7 +114,7 @@ export function clusterId(layout: ClusterLayout): string {
 
 const isFormatted = (node: NodeLayout): boolean => existsSync(path.join(node.dataDir, 'meta.properties'));
 
-async function formatNode(node: NodeLayout, jars: string, id: string): Promise<void> {
+async function formatNode(node: NodeLayout, jars: string, id: string, extra: string[] = []): Promise<void> {
   mkdirSync(node.logDir, { recursive: true });
   const result = await run(
     javaCommand(),
@@ -129,6 +129,7 @@ async function formatNode(node: NodeLayout, jars: string, id: string): Promise<v
       id,
       '-c',
       node.propertiesFile,
+      ...extra,
     ],
     { timeoutMs: 60_000 },
   );
@@ -213,7 +214,7 @@ async function startNodes(layout: ClusterLayout, ids: number[], log: Log): Promi
     log(
       `Formatting KRaft storage of ${layout.name} node(s) ${unformatted.map((n) => n.id).join(', ')} (cluster id ${id})`,
     );
-    await Promise.all(unformatted.map((node) => formatNode(node, jars, id)));
+    await Promise.all(unformatted.map((node) => formatNode(node, jars, id, layout.formatArgs)));
   }
   const started = Date.now();
   const launched = nodes.map((node) => ({ node, pid: launchNode(node, jars) }));
@@ -223,6 +224,7 @@ async function startNodes(layout: ClusterLayout, ids: number[], log: Log): Promi
       brokers: launched.length > 0 ? launched.map(({ node }) => node.address) : layout.brokers,
       expectedBrokers: layout.nodes.filter((node) => runningPid(node) !== undefined).length,
       timeoutMs: START_TIMEOUT_MS,
+      security: layout.probe,
       failure: () => {
         const dead = launched.find(({ node, pid }) => !isBrokerProcess(pid, node.propertiesFile));
         return dead && startupFailure(dead.node);
@@ -237,7 +239,11 @@ async function startNodes(layout: ClusterLayout, ids: number[], log: Log): Promi
 }
 
 export function startJavaCluster(size: ClusterSize, log: Log): Promise<ClusterInfo> {
-  const layout = clusterLayout(size);
+  return startJavaLayout(clusterLayout(size), log);
+}
+
+/** Start every node of any layout (a test's own broker, e.g. scripts/broker/secure.ts) and wait until it serves. */
+export function startJavaLayout(layout: ClusterLayout, log: Log): Promise<ClusterInfo> {
   return startNodes(
     layout,
     layout.nodes.map((n) => n.id),
@@ -284,8 +290,13 @@ export async function stopJavaNode(
 }
 
 /** Stop every node of the cluster; resolves with how many were running. */
-export async function stopJavaCluster(size: ClusterSize, log: Log): Promise<number> {
-  const stopped = await Promise.all(clusterLayout(size).nodes.map((node) => stopNode(node, log, false)));
+export function stopJavaCluster(size: ClusterSize, log: Log): Promise<number> {
+  return stopJavaLayout(clusterLayout(size), log);
+}
+
+/** Stop every node of the layout; resolves with how many were running. */
+export async function stopJavaLayout(layout: ClusterLayout, log: Log): Promise<number> {
+  const stopped = await Promise.all(layout.nodes.map((node) => stopNode(node, log, false)));
   return stopped.filter(Boolean).length;
 }
 

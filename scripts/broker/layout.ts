@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { KafkaConfig } from '../../lib/config';
 
 /** Where the repository lives; every local broker file goes under its git-ignored `.kafka/`. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -21,7 +22,7 @@ export interface NodeLayout {
 }
 
 export interface ClusterLayout {
-  name: 'single-node' | 'three-node';
+  name: string;
   size: ClusterSize;
   dir: string;
   nodes: NodeLayout[];
@@ -32,7 +33,15 @@ export interface ClusterLayout {
   lockFile: string;
   /** Settings shared by every node of the cluster. */
   settings: Record<string, string | number | boolean>;
+  /** A node's own listeners, when not the default PLAINTEXT one (see secureLayout). */
+  listeners?: (node: NodeLayout) => { listeners: string; advertised: string };
+  /** Extra `kafka-storage format` arguments, e.g. `--add-scram` credentials. */
+  formatArgs?: string[];
+  /** Client security the readiness probe needs to be let in. */
+  probe?: ProbeSecurity;
 }
+
+export type ProbeSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
 
 interface Ports {
   broker: number;
@@ -51,7 +60,7 @@ const PORTS: Record<ClusterSize, Ports[]> = {
 
 // Internal topics get one partition: the defaults (50) make the first consumer group or
 // transaction create 50 partitions, seconds of work a test has no use for.
-const common = {
+export const COMMON_SETTINGS = {
   'process.roles': 'broker,controller',
   'inter.broker.listener.name': 'PLAINTEXT',
   'controller.listener.names': 'CONTROLLER',
@@ -68,7 +77,7 @@ const common = {
   'num.recovery.threads.per.data.dir': 1,
 };
 
-const replication = (factor: number, minIsr: number) => ({
+export const replicationSettings = (factor: number, minIsr: number) => ({
   'default.replication.factor': factor,
   'min.insync.replicas': minIsr,
   'offsets.topic.replication.factor': factor,
@@ -104,7 +113,7 @@ export function clusterLayout(size: ClusterSize): ClusterLayout {
     stateFile: path.join(dir, 'runner.json'),
     // Outside `dir` so that `reset` (which deletes `dir`) never removes a lock another process holds.
     lockFile: path.join(STATE_ROOT, `${name}.lock`),
-    settings: { ...common, ...(size === 1 ? replication(1, 1) : replication(3, 2)) },
+    settings: { ...COMMON_SETTINGS, ...(size === 1 ? replicationSettings(1, 1) : replicationSettings(3, 2)) },
   };
 }
 
@@ -119,12 +128,13 @@ export function nodeOf(layout: ClusterLayout, nodeId: number): NodeLayout {
 
 /** The node's server.properties: KRaft combined mode with a static quorum. */
 export function serverProperties(layout: ClusterLayout, node: NodeLayout): string {
+  const own = layout.listeners?.(node);
   const settings: Record<string, string | number | boolean> = {
     'node.id': node.id,
     // Static voters: `format` needs no --standalone/--initial-controllers, the same on every node.
     'controller.quorum.voters': layout.nodes.map((n) => `${n.id}@${n.controller}`).join(','),
-    listeners: `PLAINTEXT://${node.listen},CONTROLLER://${node.controller}`,
-    'advertised.listeners': `PLAINTEXT://${node.address}`,
+    listeners: own?.listeners ?? `PLAINTEXT://${node.listen},CONTROLLER://${node.controller}`,
+    'advertised.listeners': own?.advertised ?? `PLAINTEXT://${node.address}`,
     'log.dirs': node.dataDir,
     ...layout.settings,
   };

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { type ClusterInfo, probeCluster } from '../../lib/kafka/admin';
 import { sleep } from './exec';
+import type { ProbeSecurity } from './layout';
 
 function splitAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
@@ -31,14 +32,14 @@ export function portOpen(address: string, timeoutMs = 1000): Promise<boolean> {
 export async function reachable(
   brokers: string[],
   timeoutMs = 3000,
-  { all = false }: { all?: boolean } = {},
+  { all = false, security }: { all?: boolean; security?: ProbeSecurity } = {},
 ): Promise<ClusterInfo | undefined> {
   const open = await Promise.all(brokers.map((b) => portOpen(b, Math.min(timeoutMs, 1000))));
   const listening = brokers.filter((_, i) => open[i]);
   if (listening.length === 0 || (all && listening.length < brokers.length)) return undefined;
   try {
     // Only the listening ones: any of them returns the whole cluster's metadata.
-    return await probeCluster(listening, timeoutMs);
+    return await probeCluster(listening, timeoutMs, security);
   } catch {
     return undefined;
   }
@@ -55,6 +56,7 @@ export interface WaitOptions {
   timeoutMs: number;
   /** Called each round: a reason to stop waiting (a JVM died), or undefined to keep going. */
   failure?: () => string | undefined;
+  security?: ProbeSecurity;
 }
 
 /** Poll until the cluster serves requests with all expected brokers registered. */
@@ -65,7 +67,7 @@ export async function waitUntilServing(options: WaitOptions): Promise<ClusterInf
   for (;;) {
     const reason = options.failure?.();
     if (reason) throw new Error(reason);
-    last = await reachable(options.brokers, 2000, { all: true });
+    last = await reachable(options.brokers, 2000, { all: true, security: options.security });
     if (last && last.brokers.length >= options.expectedBrokers) return last;
     if (Date.now() >= deadline) break;
     await sleep(250);

@@ -20,10 +20,14 @@ const bootstrap = (): string => process.env.KAFKA_BROKERS ?? 'localhost:9092';
  * Read a whole topic with kcat, an independent (librdkafka) client, to check what our code really
  * wrote. kcat prints headers as a flat [name, value, name, value...] array.
  */
-export async function kcatConsume(topic: string, extra: string[] = []): Promise<KcatRecord[]> {
+export async function kcatConsume(
+  topic: string,
+  extra: string[] = [],
+  brokers = bootstrap(),
+): Promise<KcatRecord[]> {
   const { stdout } = await run(
     'kcat',
-    ['-b', bootstrap(), '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q', ...extra],
+    ['-b', brokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q', ...extra],
     {
       maxBuffer: 64 * 1024 * 1024,
     },

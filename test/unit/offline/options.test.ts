@@ -55,6 +55,32 @@ describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
     });
   });
 
+  it("takes TLS and SASL from the functions' KAFKA_* variables unless serverless.yml or the CLI say otherwise", () => {
+    const env = {
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_PEM: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----',
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'env-user',
+      KAFKA_SASL_PASSWORD: 'env-pass',
+    };
+    expect(resolveOptions({}, {}, env)).toMatchObject({
+      ssl: { ca: env.KAFKA_SSL_CA_PEM, rejectUnauthorized: true },
+      sasl: { mechanism: 'scram-sha-256', username: 'env-user', password: 'env-pass' },
+    });
+    expect(resolveOptions({ ssl: false }, { kafkaSaslPassword: 'cli-pass' }, env)).toMatchObject({
+      ssl: false,
+      sasl: { mechanism: 'scram-sha-256', username: 'env-user', password: 'cli-pass' },
+    });
+    expect(resolveOptions({}, {}, {})).toMatchObject({ ssl: false });
+    expect(resolveOptions({}, {}, {}).sasl).toBeUndefined();
+  });
+
+  it('names a bad security variable instead of starting without it', () => {
+    expect(() => resolveOptions({}, {}, { KAFKA_SASL_MECHANISM: 'kerberos' })).toThrow(
+      /KAFKA_SASL_MECHANISM/,
+    );
+  });
+
   it('reads CLI booleans and integers', () => {
     expect(resolveOptions({}, { kafkaEnabled: 'false', kafkaSsl: '' }, {})).toMatchObject({
       enabled: false,
