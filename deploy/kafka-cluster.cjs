@@ -11,6 +11,11 @@
  *   KAFKA_VPC_SUBNETS           kafka, cluster inside a VPC: subnet-...,subnet-...
  *   KAFKA_VPC_SECURITY_GROUPS   kafka, cluster inside a VPC: sg-...,sg-...
  *   KAFKA_ROOT_CA_SECRET_ARN    kafka, optional: the broker certificate's root CA (private CA)
+ *   KAFKA_SASL_SECRET_KMS_KEY_ARN  optional: the customer managed key encrypting KAFKA_SASL_SECRET_ARN
+ *                              (MSK SCRAM secrets must use one)
+ *
+ * KAFKA_SASL_SECRET_ARN also gives the functions' own producers their credentials (lib/kafka/credentials.ts),
+ * with either source: iamStatements lets the functions' role read it.
  *
  * Settings of the source not chosen resolve to null, so serverless.yml falls back to inert
  * placeholders; a missing setting of the chosen one stops `serverless package` with its name.
@@ -92,4 +97,27 @@ const accessConfigurations = () => {
   return access;
 };
 
-module.exports = { source, mskClusterArn, bootstrapServers, accessConfigurations };
+const ARN = {
+  secret: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+  key: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/,
+};
+
+/** What the functions' role needs to read the credentials secret itself (none without one). */
+const iamStatements = () => {
+  const secret = text('KAFKA_SASL_SECRET_ARN');
+  const key = text('KAFKA_SASL_SECRET_KMS_KEY_ARN');
+  if (!secret) {
+    if (key) fail('KAFKA_SASL_SECRET_KMS_KEY_ARN is only used with KAFKA_SASL_SECRET_ARN');
+    return [];
+  }
+  if (!ARN.secret.test(secret))
+    fail(`KAFKA_SASL_SECRET_ARN must be a Secrets Manager secret ARN, not ${JSON.stringify(secret)}`);
+  if (key && !ARN.key.test(key))
+    fail(`KAFKA_SASL_SECRET_KMS_KEY_ARN must be a KMS key ARN, not ${JSON.stringify(key)}`);
+  return [
+    { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] },
+    ...(key ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] }] : []),
+  ];
+};
+
+module.exports = { source, mskClusterArn, bootstrapServers, accessConfigurations, iamStatements };

@@ -41,6 +41,16 @@ const EnvSchema = z
     KAFKA_SASL_MECHANISM: z.enum(saslMechanisms).optional(),
     KAFKA_SASL_USERNAME: optionalText,
     KAFKA_SASL_PASSWORD: optionalText,
+    /** Deployments: the user name and password come from this secret (`{"username","password"}`). */
+    KAFKA_SASL_SECRET_ARN: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+          'must be a Secrets Manager secret ARN',
+        )
+        .optional(),
+    ),
     KAFKA_CONNECTION_TIMEOUT_MS: positiveInt(3000),
     KAFKA_REQUEST_TIMEOUT_MS: positiveInt(10_000),
     KAFKA_PRODUCER_RETRIES: z.coerce.number().int().min(1).max(50).default(3),
@@ -52,7 +62,15 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     const sasl = env.KAFKA_SASL_MECHANISM;
-    if (sasl && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+    if (env.KAFKA_SASL_SECRET_ARN) {
+      if (env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['KAFKA_SASL_SECRET_ARN'],
+          message: 'takes the place of KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set one or the other',
+        });
+      }
+    } else if (sasl && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
         path: ['KAFKA_SASL_USERNAME'],
@@ -68,6 +86,8 @@ export interface KafkaConfig {
   clientId: string;
   ssl: false | { ca?: string; rejectUnauthorized: boolean };
   sasl?: Sasl;
+  /** SASL credentials to fetch from Secrets Manager when a connection opens (lib/kafka/credentials.ts). */
+  saslSecret?: { arn: string; mechanism: Sasl['mechanism'] };
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   producer: {
@@ -112,13 +132,17 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
               ...(e.KAFKA_SSL_CA_PEM && { ca: e.KAFKA_SSL_CA_PEM }),
             }
           : false,
-      ...(e.KAFKA_SASL_MECHANISM && {
-        sasl: {
-          mechanism: e.KAFKA_SASL_MECHANISM,
-          username: e.KAFKA_SASL_USERNAME ?? '',
-          password: e.KAFKA_SASL_PASSWORD ?? '',
-        },
+      ...(e.KAFKA_SASL_SECRET_ARN && {
+        saslSecret: { arn: e.KAFKA_SASL_SECRET_ARN, mechanism: e.KAFKA_SASL_MECHANISM ?? 'scram-sha-512' },
       }),
+      ...(e.KAFKA_SASL_MECHANISM &&
+        !e.KAFKA_SASL_SECRET_ARN && {
+          sasl: {
+            mechanism: e.KAFKA_SASL_MECHANISM,
+            username: e.KAFKA_SASL_USERNAME ?? '',
+            password: e.KAFKA_SASL_PASSWORD ?? '',
+          },
+        }),
       connectionTimeoutMs: e.KAFKA_CONNECTION_TIMEOUT_MS,
       requestTimeoutMs: e.KAFKA_REQUEST_TIMEOUT_MS,
       producer: {
@@ -142,10 +166,11 @@ export function config(): AppConfig {
 
 /** The configuration with every secret replaced, safe to log or return over HTTP. */
 export function redactedConfig(cfg: AppConfig = config()): unknown {
-  const { sasl, ssl, ...kafka } = cfg.kafka;
+  const { sasl, ssl, saslSecret, ...kafka } = cfg.kafka;
   return {
     kafka: {
       ...kafka,
+      ...(saslSecret && { saslSecret }),
       ssl: ssl
         ? { enabled: true, customCa: Boolean(ssl.ca), rejectUnauthorized: ssl.rejectUnauthorized }
         : { enabled: false },

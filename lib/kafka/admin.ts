@@ -39,7 +39,7 @@ export interface ClusterInfo {
   brokers: { nodeId: number; host: string; port: number }[];
 }
 
-const adminConnection = cachedConnection<Admin>(() => getKafka().admin(), 'admin.disconnect');
+const adminConnection = cachedConnection<Admin>(async () => (await getKafka()).admin(), 'admin.disconnect');
 
 /** The container's cached admin client (for HTTP functions; scripts pass their own `Kafka`). */
 export const getAdmin = (): Promise<Admin> => adminConnection.get();

@@ -18,28 +18,31 @@ export interface CachedConnection<T extends Connectable> {
 }
 
 export function cachedConnection<T extends Connectable>(
-  create: () => T,
+  create: () => T | Promise<T>,
   disconnectEvent: 'producer.disconnect' | 'admin.disconnect',
 ): CachedConnection<T> {
-  let current: { client: T; ready: Promise<T> } | undefined;
+  interface Entry {
+    client?: T;
+    ready: Promise<T>;
+  }
+  let current: Entry | undefined;
   let connects = 0;
 
-  const open = (): { client: T; ready: Promise<T> } => {
-    const client = create();
-    const entry = {
-      client,
-      ready: client.connect().then(
-        () => client,
-        (error: unknown) => {
-          if (current === entry) current = undefined;
-          throw error;
-        },
-      ),
-    };
-    client.on(disconnectEvent, () => {
+  const open = (): Entry => {
+    const entry: Entry = { ready: Promise.resolve() as unknown as Promise<T> };
+    entry.ready = (async () => {
+      const client = await create();
+      entry.client = client;
+      client.on(disconnectEvent, () => {
+        if (current === entry) current = undefined;
+      });
+      connects += 1;
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
       if (current === entry) current = undefined;
+      throw error;
     });
-    connects += 1;
     return entry;
   };
 
@@ -51,7 +54,10 @@ export function cachedConnection<T extends Connectable>(
     async reset() {
       const entry = current;
       current = undefined;
-      if (entry) await entry.client.disconnect().catch(() => undefined);
+      if (!entry) return;
+      // A connection still opening is closed once it is open (or has failed).
+      await entry.ready.catch(() => undefined);
+      await entry.client?.disconnect().catch(() => undefined);
     },
     get connects() {
       return connects;

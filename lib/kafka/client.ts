@@ -1,6 +1,7 @@
 import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from 'kafkajs';
 import { config, type KafkaConfig } from '../config';
 import { log } from '../log';
+import { connectionConfig } from './credentials';
 
 const kafkaLog = log.child({ component: 'kafkajs' });
 
@@ -47,10 +48,19 @@ export function createKafka(cfg: KafkaConfig, clientIdSuffix?: string): Kafka {
   return new Kafka(kafkaJsOptions(cfg, clientIdSuffix));
 }
 
-let cached: Kafka | undefined;
+let cached: { kafka: Kafka; sasl: KafkaConfig['sasl'] } | undefined;
 
-/** The container's one client, built from `config()` on first use. */
-export function getKafka(): Kafka {
-  cached ??= createKafka(config().kafka);
-  return cached;
+const sameCredentials = (a: KafkaConfig['sasl'], b: KafkaConfig['sasl']): boolean =>
+  a?.mechanism === b?.mechanism && a?.username === b?.username && a?.password === b?.password;
+
+/**
+ * The container's one client, built from `config()` on first use. With KAFKA_SASL_SECRET_ARN the
+ * credentials are read from Secrets Manager each time a connection opens, and a rotated password
+ * gets a new client.
+ */
+export async function getKafka(): Promise<Kafka> {
+  const cfg = await connectionConfig();
+  if (!cached || !sameCredentials(cached.sasl, cfg.sasl))
+    cached = { kafka: createKafka(cfg), sasl: cfg.sasl };
+  return cached.kafka;
 }

@@ -39,7 +39,7 @@ export async function startConsumer(
   handle: (received: ReceivedMessage) => Promise<void>,
 ): Promise<RunningConsumer> {
   for (const topic of options.topics) assertValidTopicName(topic);
-  const kafka = options.kafka ?? getKafka();
+  const kafka = options.kafka ?? (await getKafka());
   const consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 10_000,

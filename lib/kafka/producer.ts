@@ -53,10 +53,10 @@ const recordingPartitioner = () => {
 // Identifies this container (a Lambda instance, or a serverless-offline worker) in the logs.
 const instance = { instance: randomUUID().slice(0, 8), pid: process.pid, thread: threadId };
 
-const producerConnection = cachedConnection<Producer>(() => {
+const producerConnection = cachedConnection<Producer>(async () => {
   const { idempotent } = config().kafka.producer;
   log.info('kafka producer connecting', { ...instance, function: process.env.AWS_LAMBDA_FUNCTION_NAME });
-  return getKafka().producer({
+  return (await getKafka()).producer({
     idempotent,
     maxInFlightRequests: idempotent ? 1 : undefined,
     createPartitioner: recordingPartitioner,

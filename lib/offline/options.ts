@@ -57,6 +57,8 @@ export interface OfflineKafkaOptions {
   clientId: string;
   ssl: false | { ca?: string; rejectUnauthorized: boolean };
   sasl?: z.infer<typeof saslSchema>;
+  /** KAFKA_SASL_SECRET_ARN: credentials read from Secrets Manager when no `sasl` is given. */
+  saslSecret?: KafkaConfig['saslSecret'];
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   sessionTimeoutMs: number;
@@ -70,10 +72,10 @@ export interface OfflineKafkaOptions {
  * TLS and SASL default to the functions' own settings (KAFKA_SSL*, KAFKA_SASL_*, lib/config.ts):
  * one set of variables lets both the producers and the emulator's consumers into a secured broker.
  */
-function securityFromEnv(env: NodeJS.ProcessEnv): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+function securityFromEnv(env: NodeJS.ProcessEnv): Pick<KafkaConfig, 'ssl' | 'sasl' | 'saslSecret'> {
   try {
-    const { ssl, sasl } = parseConfig(env).kafka;
-    return { ssl, ...(sasl && { sasl }) };
+    const { ssl, sasl, saslSecret } = parseConfig(env).kafka;
+    return { ssl, ...(sasl && { sasl }), ...(saslSecret && { saslSecret }) };
   } catch (error) {
     throw new OptionsError(`Invalid kafkaOffline defaults from the environment: ${(error as Error).message}`);
   }
@@ -212,7 +214,7 @@ export function resolveOptions(
     );
   const fromCli = optionsFromCli(cli);
   const cliSasl = fromCli.sasl as Record<string, unknown> | undefined;
-  const envSasl = securityFromEnv(env).sasl;
+  const { sasl: envSasl, saslSecret: envSecret } = securityFromEnv(env);
   const sasl =
     envSasl || customParsed.data.sasl || cliSasl
       ? { ...envSasl, ...customParsed.data.sasl, ...cliSasl }
@@ -243,6 +245,7 @@ export function resolveOptions(
           ? { rejectUnauthorized: o.ssl.rejectUnauthorized ?? true, ...(o.ssl.ca && { ca: o.ssl.ca }) }
           : false,
     ...(o.sasl && { sasl: o.sasl }),
+    ...(!o.sasl && envSecret && { saslSecret: envSecret }),
     connectionTimeoutMs: o.connectionTimeoutMs ?? defaults.connectionTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs ?? defaults.requestTimeoutMs,
     sessionTimeoutMs: o.sessionTimeoutMs ?? defaults.sessionTimeoutMs,
@@ -260,6 +263,7 @@ export function kafkaConfigOf(options: OfflineKafkaOptions): KafkaConfig {
     clientId: options.clientId,
     ssl: options.ssl,
     ...(options.sasl && { sasl: options.sasl }),
+    ...(options.saslSecret && { saslSecret: options.saslSecret }),
     connectionTimeoutMs: options.connectionTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
     producer: { retries: 5, compression: 'none', idempotent: false, batchLimit: 10_000 },

@@ -9,6 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '../kafka/client';
+import { connectionConfig } from '../kafka/credentials';
 import { extendCloudFormation } from './cloudformation';
 import { extendConfigSchema } from './config-schema';
 import { createDestinationSender, type DestinationSender } from './destination';
@@ -109,7 +110,7 @@ export class KafkaOfflinePlugin {
     const enabled = sources.filter((s) => s.enabled);
     if (enabled.length === 0) return;
 
-    const kafka = createKafka(kafkaConfigOf(options), 'offline');
+    const kafka = createKafka(await connectionConfig(kafkaConfigOf(options)), 'offline');
     this.invoker = await createLambdaInvoker(this.serverless, this.cliOptions, [
       ...new Set(enabled.map((s) => s.functionKey)),
     ]);

@@ -21,6 +21,7 @@ import { request } from '../helpers/http';
 import { kcatConsume } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';
+import { startSecretsManager } from '../helpers/secrets-manager';
 import { type BrokerCertificates, makeBrokerCertificates } from '../helpers/tls-certificates';
 import { waitFor } from '../helpers/wait';
 import { closeKafkaClients } from './helpers/cleanup';
@@ -185,6 +186,52 @@ describe('the functions under serverless offline', () => {
       throw new Error(`${error.message}\n--- serverless offline ---\n${server.output().slice(-6000)}`);
     });
     expect(JSON.parse(notice.payload ?? '{}')).toMatchObject({ user_id: user, correlation_id: correlation });
+  });
+
+  it('take their credentials from Secrets Manager, the secret the event source mappings use', async () => {
+    const secrets = await startSecretsManager();
+    try {
+      const { username, password } = SCRAM_512;
+      const arn = await secrets.createSecret(uniqueName('AmazonMSK_casino'), { username, password });
+      // No user name or password anywhere in the environment: only the secret's ARN.
+      const { KAFKA_SASL_USERNAME: _u, KAFKA_SASL_PASSWORD: _p, ...env } = functionEnv(SCRAM_512);
+      const server = await startOffline({
+        cwd: ROOT,
+        httpPort: await freePort(),
+        lambdaPort: await freePort(),
+        env: {
+          ...env,
+          ...secrets.env,
+          KAFKA_SASL_SECRET_ARN: arn,
+          STAGE_GROUP_PREFIX: uniqueName('secret'),
+          ESBUILD_WORK_FOLDER: '.serverless/esbuild-secure-secret',
+        },
+        readyTimeoutMs: 120_000,
+      });
+      servers.push(server);
+      const user = uniqueName('secret-user');
+      const spin = await request(`${server.httpUrl}/api/kafka/game/slot-spin`, {
+        method: 'POST',
+        body: { user_id: user, bet_amount: 50, payout: 120, symbols: ['CHERRY', 'CHERRY', 'BAR'] },
+      });
+      expect(spin.status).toBe(202);
+      // The emulator's consumers read the same secret: the pipeline runs to its end.
+      await waitFor(
+        async () => {
+          const records = await kcatConsume('notifications', kcatSecure(PLAIN), bootstrap);
+          return records.find((r) => r.key === user && r.payload?.includes('You won 120 coins!'));
+        },
+        { timeoutMs: 90_000, what: `the slot-spin reward notice for ${user}` },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n--- serverless offline ---\n${server.output().slice(-6000)}`);
+      });
+      const shown = await request(`${server.httpUrl}/api/kafka/config`);
+      expect(shown.text).toContain(arn);
+      expect(shown.text).not.toContain(password);
+      expect(server.output()).not.toContain(password);
+    } finally {
+      await secrets.stop();
+    }
   });
 
   it('answer a clear 503 with wrong credentials, never hang, never leak the secret', async () => {

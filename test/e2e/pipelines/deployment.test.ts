@@ -62,6 +62,7 @@ function ciEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
     'MSK_CLUSTER_ARN',
     'KAFKA_BOOTSTRAP_SERVERS',
     'KAFKA_SASL_SECRET_ARN',
+    'KAFKA_SASL_SECRET_KMS_KEY_ARN',
   ]) {
     if (!(name in settings)) delete env[name];
   }
@@ -174,6 +175,33 @@ describe('serverless package --stage aws', () => {
       );
       expect(mapping).not.toHaveProperty('EventSourceArn');
     }
+  });
+
+  it("gives the functions' own producers the SASL secret, not a password, and lets their role read it", async () => {
+    const KMS_KEY = 'arn:aws:kms:ap-northeast-2:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    const resources = await packageAws('secret', {
+      MSK_CLUSTER_ARN: MSK_ARN,
+      KAFKA_SASL_SECRET_ARN: SASL_SECRET,
+      KAFKA_SASL_SECRET_KMS_KEY_ARN: KMS_KEY,
+      KAFKA_SSL: 'true',
+    });
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBe(24);
+    for (const fn of functions) {
+      const variables = (fn.Properties as { Environment: { Variables: Record<string, string> } }).Environment
+        .Variables;
+      expect(variables).toMatchObject({ KAFKA_SASL_SECRET_ARN: SASL_SECRET, KAFKA_SASL_PASSWORD: '' });
+    }
+    const role = resources.IamRoleLambdaExecution!.Properties as {
+      Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[];
+    };
+    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: ['secretsmanager:GetSecretValue'], Resource: SASL_SECRET }),
+        expect.objectContaining({ Action: ['kms:Decrypt'], Resource: KMS_KEY }),
+      ]),
+    );
   });
 
   it('names the missing setting of the chosen cluster', async () => {

@@ -1,7 +1,7 @@
 import { FakeKafka } from '../../fixtures/fake-kafka';
 
 const fake = new FakeKafka();
-jest.mock('../../../lib/kafka/client', () => ({ getKafka: () => fake.asKafka() }));
+jest.mock('../../../lib/kafka/client', () => ({ getKafka: async () => fake.asKafka() }));
 
 import { KafkaJSProtocolError } from 'kafkajs';
 import { BrokerUnavailableError, PayloadTooLargeError } from '../../../lib/errors';
