@@ -48,6 +48,8 @@ export class EventSourceRunner {
   private readonly paused = new Set<number>();
   private readonly wakers = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly pendingCommits = new Map<string, CommitOffset>();
+  private committing: Promise<void> | undefined;
   private stopping = false;
   private running: Promise<void> | undefined;
   private joined = false;
@@ -307,17 +309,46 @@ export class EventSourceRunner {
     }
   }
 
-  private async commit(offsets: CommitOffset[]): Promise<void> {
-    if (offsets.length === 0 || !this.consumer) return;
-    try {
-      await this.consumer.commitOffsets(
-        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
-      );
-    } catch (error) {
-      this.deps.log.warning(
-        `${this.config.functionKey}: commit of ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')} failed (${(error as Error).message}); those records will be delivered again after a restart`,
-      );
+  /**
+   * Queue the offsets and return: a partition's next batch starts while its commit is on the wire,
+   * since a broker answers one connection's requests in order and a commit would otherwise wait
+   * behind the consumer's fetch long-poll (most of a batch's turnaround at small batch sizes).
+   * Commits are coalesced (highest offset per partition) and written one request at a time, in
+   * order; `stop()` flushes them. A crash before a commit lands redelivers those records, which
+   * AWS's at-least-once delivery allows too.
+   */
+  private commit(offsets: CommitOffset[]): Promise<void> {
+    for (const offset of offsets) {
+      const key = `${offset.topic}-${offset.partition}`;
+      const queued = this.pendingCommits.get(key);
+      if (!queued || offset.offset > queued.offset) this.pendingCommits.set(key, offset);
     }
+    this.committing ??= this.writeCommits().finally(() => {
+      this.committing = undefined;
+    });
+    return Promise.resolve();
+  }
+
+  private async writeCommits(): Promise<void> {
+    while (this.pendingCommits.size > 0) {
+      const offsets = [...this.pendingCommits.values()];
+      this.pendingCommits.clear();
+      if (!this.consumer) return;
+      try {
+        await this.consumer.commitOffsets(
+          offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
+        );
+      } catch (error) {
+        this.deps.log.warning(
+          `${this.config.functionKey}: commit of ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')} failed (${(error as Error).message}); those records will be delivered again after a restart`,
+        );
+      }
+    }
+  }
+
+  /** Resolves once every queued commit has been written (or has failed and been logged). */
+  private async flushCommits(): Promise<void> {
+    while (this.committing) await this.committing;
   }
 
   /** Wait, unless stopping: resolves false as soon as `stop()` is called. */
@@ -357,6 +388,7 @@ export class EventSourceRunner {
     const result = await Promise.race([Promise.allSettled(pending).then(() => 'done' as const), timedOut]);
     clearTimeout(timer);
     const left = result === 'timeout' ? this.inFlight.size : 0;
+    await this.flushCommits();
     await this.consumer?.disconnect().catch(() => undefined);
     // A start still under way (e.g. joining the group) gives up once disconnected.
     await Promise.race([this.running?.catch(() => undefined), sleep(2000)]);
