@@ -1,5 +1,5 @@
 import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from 'kafkajs';
-import { config, type KafkaConfig } from '../config';
+import type { KafkaConfig } from '../config';
 import { log } from '../log';
 import { connectionConfig } from './credentials';
 

@@ -88,8 +88,13 @@ const bytesOf = (data: Uint8Array | string): Buffer =>
     : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 
 /** Bytes as AWS writes header values: Java's signed bytes. */
-export const toSignedBytes = (data: Uint8Array | string): number[] =>
-  Array.from(bytesOf(data), (b) => (b > 127 ? b - 256 : b));
+export const toSignedBytes = (data: Uint8Array | string): number[] => {
+  const bytes = bytesOf(data);
+  // A plain loop: several times faster than Array.from with a mapper, and this runs per header.
+  const signed = new Array<number>(bytes.length);
+  for (let i = 0; i < bytes.length; i += 1) signed[i] = (bytes[i]! << 24) >> 24;
+  return signed;
+};
 
 /** A header value from the event back to its bytes (accepts signed or unsigned numbers). */
 export const fromSignedBytes = (bytes: readonly number[]): Buffer => Buffer.from(bytes.map((b) => b & 0xff));
@@ -97,10 +102,13 @@ export const fromSignedBytes = (bytes: readonly number[]): Buffer => Buffer.from
 const headerPairs = (headers: ConsumedRecord['headers']): [string, HeaderBytes][] => {
   if (!headers) return [];
   if (Array.isArray(headers)) return headers.map(([name, value]) => [name, value]);
-  return Object.entries(headers as Record<string, HeaderBytes | HeaderBytes[]>).flatMap(
-    ([name, value]): [string, HeaderBytes][] =>
-      Array.isArray(value) ? value.map((v): [string, HeaderBytes] => [name, v]) : [[name, value]],
-  );
+  const pairs: [string, HeaderBytes][] = [];
+  for (const name in headers) {
+    const value = (headers as Record<string, HeaderBytes | HeaderBytes[]>)[name];
+    if (Array.isArray(value)) for (const v of value) pairs.push([name, v]);
+    else pairs.push([name, value as HeaderBytes]);
+  }
+  return pairs;
 };
 
 const timestampTypeOf = (type: ConsumedRecord['timestampType']): TimestampType =>
@@ -112,16 +120,18 @@ export function toLambdaKafkaRecord(record: ConsumedRecord): LambdaKafkaRecord {
   const headers = headerPairs(record.headers).map(([name, value]) => ({
     [name]: value == null ? [] : toSignedBytes(value),
   }));
-  return {
+  // Built field by field in AWS's order (no spreads): this runs for every record the emulator delivers.
+  const converted = {
     topic: record.topic,
     partition: record.partition,
     offset: Number(record.offset),
     timestamp: Number(record.timestamp),
     timestampType: timestampTypeOf(record.timestampType),
-    ...(record.key != null && { key: bytesOf(record.key).toString('base64') }),
-    ...(record.value != null && { value: bytesOf(record.value).toString('base64') }),
-    headers,
-  };
+  } as LambdaKafkaRecord;
+  if (record.key != null) converted.key = bytesOf(record.key).toString('base64');
+  if (record.value != null) converted.value = bytesOf(record.value).toString('base64');
+  converted.headers = headers;
+  return converted;
 }
 
 /** kafkajs keeps a batch's timestamp type on each message, untyped. */

@@ -110,6 +110,38 @@ export class EventSizer {
   }
 }
 
+/**
+ * The size `EventSizer.total` would give, kept up to date as records are appended partition after
+ * partition: O(1) per record instead of re-summing the whole batch.
+ */
+class RunningSize {
+  private bytes: number;
+  private groups = 0;
+  private group: string | undefined;
+
+  constructor(private readonly sizer: EventSizer) {
+    this.bytes = sizer.base;
+  }
+
+  get total(): number {
+    return this.bytes;
+  }
+
+  /** The total if a record of `recordBytes` were appended to partition `key`. */
+  with(key: string, recordBytes: number): number {
+    if (key === this.group) return this.bytes + 1 + recordBytes;
+    return this.bytes + (this.groups > 0 ? 1 : 0) + this.sizer.partitionOverhead(key) + recordBytes;
+  }
+
+  add(key: string, recordBytes: number): void {
+    this.bytes = this.with(key, recordBytes);
+    if (key !== this.group) {
+      this.group = key;
+      this.groups += 1;
+    }
+  }
+}
+
 export class Batcher {
   private readonly partitions = new Map<string, PartitionState>();
   private readonly sizer: EventSizer;
@@ -187,13 +219,16 @@ export class Batcher {
   isFull(topic: string, partition: number): boolean {
     const state = this.partitions.get(recordsKey(topic, partition));
     if (!state) return false;
-    const matched = state.entries.filter((e) => e.matched);
-    const bytes = matched.reduce((sum, e) => sum + e.bytes, 0);
-    return (
-      matched.length >= this.settings.batchSize ||
-      bytes >= this.maxPayloadBytes ||
-      state.entries.length >= MAX_BUFFERED_ENTRIES
-    );
+    if (state.entries.length >= MAX_BUFFERED_ENTRIES) return true;
+    let matched = 0;
+    let bytes = 0;
+    for (const entry of state.entries) {
+      if (!entry.matched) continue;
+      matched += 1;
+      bytes += entry.bytes;
+      if (matched >= this.settings.batchSize || bytes >= this.maxPayloadBytes) return true;
+    }
+    return false;
   }
 
   /** Records waiting (not in a batch yet). */
@@ -258,19 +293,20 @@ export class Batcher {
 
   private isDue(now: number, candidates: PartitionState[]): boolean {
     let matched = 0;
-    const groups = new Map<string, number[]>();
+    const size = new RunningSize(this.sizer);
     let oldest = Number.POSITIVE_INFINITY;
     for (const state of candidates) {
-      const sizes = state.entries.filter((e) => e.matched).map((e) => e.bytes);
-      matched += sizes.length;
-      groups.set(state.key, sizes);
       oldest = Math.min(oldest, this.firstMatch(state)?.arrivedAt ?? oldest);
+      if (now >= oldest + this.settings.windowMs) return true;
+      for (const entry of state.entries) {
+        if (!entry.matched) continue;
+        matched += 1;
+        size.add(state.key, entry.bytes);
+        // Stop at the first reason: the buffer may hold thousands of records.
+        if (matched >= this.settings.batchSize || size.total >= this.maxPayloadBytes) return true;
+      }
     }
-    return (
-      matched >= this.settings.batchSize ||
-      this.sizer.total(groups) >= this.maxPayloadBytes ||
-      now >= oldest + this.settings.windowMs
-    );
+    return false;
   }
 
   private cutDue(now: number): Batch | undefined {
@@ -282,12 +318,10 @@ export class Batcher {
     if (candidates.length === 0 || !this.isDue(now, candidates)) return undefined;
 
     const batch = this.newBatch();
-    const groups = new Map<string, number[]>();
+    let size = new RunningSize(this.sizer);
     let full = false;
     for (const state of candidates) {
       if (full) break;
-      const sizes: number[] = [];
-      groups.set(state.key, sizes);
       const taken: Entry[] = [];
       let pendingFiltered: Entry[] = [];
       let tookMatch = false;
@@ -300,39 +334,34 @@ export class Batcher {
           full = true;
           break;
         }
-        sizes.push(entry.bytes);
-        const bytes = this.sizer.total(groups);
-        if (bytes > this.maxPayloadBytes) {
-          sizes.pop();
+        if (size.with(state.key, entry.bytes) > this.maxPayloadBytes) {
           full = true;
           if (batch.records.length === 0) {
             // Alone it is still too large: it is reported as oversize and never delivered.
             batch.oversize = true;
             batch.records.push(entry.record);
-            groups.clear();
-            groups.set(state.key, [entry.bytes]);
+            size = new RunningSize(this.sizer);
+            size.add(state.key, entry.bytes);
             taken.push(...pendingFiltered, entry);
             pendingFiltered = [];
             tookMatch = true;
           }
           break;
         }
+        size.add(state.key, entry.bytes);
         taken.push(...pendingFiltered, entry);
         pendingFiltered = [];
         batch.records.push(entry.record);
         tookMatch = true;
       }
-      if (!tookMatch) {
-        groups.delete(state.key);
-        continue;
-      }
+      if (!tookMatch) continue;
       // Filtered-out records right after the last delivered one are covered too (they are below
       // the next undelivered record, so committing past them loses nothing).
       taken.push(...pendingFiltered);
       batch.filtered += taken.filter((e) => !e.matched).length;
       this.cover(batch, state, taken);
     }
-    batch.payloadBytes = this.sizer.total(groups);
+    batch.payloadBytes = size.total;
     return batch;
   }
 }

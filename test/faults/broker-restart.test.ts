@@ -16,7 +16,7 @@ import { kcatConsume } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';
 import { waitFor } from '../helpers/wait';
-import { startLoad, watchStatus } from './helpers/load';
+import { reconcile, startLoad, watchStatus } from './helpers/load';
 import { recordScenario } from './helpers/report';
 
 const SINGLE = { nodes: 1 as const, log: (line: string) => process.stderr.write(`[broker] ${line}\n`) };
@@ -91,11 +91,7 @@ describe('broker restart under load', () => {
       // What Kafka holds for this run, read back by an independent client.
       const records = (await kcatConsume('user_actions')).filter((r) => r.key === user);
       const storedIds = records.map((r) => (JSON.parse(r.payload ?? '{}') as { event_id?: string }).event_id);
-      const stored = new Set(storedIds);
-      const acked = sent.filter((s) => s.status === 202);
-      const lost = acked.filter((s) => !stored.has(s.event_id));
-      const notStored = sent.filter((s) => !stored.has(s.event_id));
-      const notStoredWithout5xx = notStored.filter((s) => s.status < 500);
+      const { stored, acked, lost, notStoredWithout5xx, copies } = reconcile(sent, storedIds);
       const firstAckAfter = acked
         .filter((s) => s.startedAt >= restartedAt)
         .sort((a, b) => a.endedAt - b.endedAt)[0];
@@ -113,7 +109,7 @@ describe('broker restart under load', () => {
         stored: stored.size,
         lost: lost.length,
         duplicated: 0,
-        copies: storedIds.length - stored.size,
+        copies,
         recoveryMs,
         notes:
           `answers ${JSON.stringify(statuses)}; broker down ${((restartedAt - killedAt) / 1000).toFixed(1)} s; ` +

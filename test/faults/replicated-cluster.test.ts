@@ -6,20 +6,18 @@
  */
 jest.setTimeout(480_000);
 
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { config } from '../../lib/config';
 import { createKafka, createTopics, describeCluster, withAdmin } from '../../lib/kafka';
 import { type BrokerHandle, ensureBroker, killNode, startNode, stopBroker } from '../../scripts/broker';
+import { kcatConsume } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';
 import { waitFor } from '../helpers/wait';
 import { closeKafkaClients } from './helpers/cleanup';
-import { startLoad } from './helpers/load';
+import { reconcile, startLoad } from './helpers/load';
 import { recordScenario } from './helpers/report';
 
-const run = promisify(execFile);
 const CLUSTER = { nodes: 3 as const, log: (line: string) => process.stderr.write(`[cluster] ${line}\n`) };
 let cluster: BrokerHandle | undefined;
 let server: OfflineServer | undefined;
@@ -90,36 +88,16 @@ it('zero acknowledged events lost and production goes on when one of three broke
   const brokersLeft = (await describeCluster(kafka)).brokers.length;
 
   // Read everything back from the two live brokers with kcat.
-  const { stdout } = await run(
-    'kcat',
-    [
-      '-b',
-      cluster.bootstrap,
-      '-C',
-      '-t',
-      'user_actions',
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-f',
-      '%p\t%o\t%k\t%s\n',
-    ],
-    { maxBuffer: 256 * 1024 * 1024 },
-  );
-  const records = stdout
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([, , key]) => key?.startsWith(`${user}-`))
-    .map(([partition, offset, , value]) => ({
-      at: `${partition}@${offset}`,
-      event_id: (JSON.parse(value!) as { event_id: string }).event_id,
+  const records = (await kcatConsume('user_actions', [], cluster.bootstrap))
+    .filter((r) => r.key?.startsWith(`${user}-`))
+    .map((r) => ({
+      at: `${r.partition}@${r.offset}`,
+      event_id: (JSON.parse(r.payload ?? '{}') as { event_id?: string }).event_id,
     }));
-  const storedIds = records.map((r) => r.event_id);
-  const stored = new Set(storedIds);
-  const acked = sent.filter((s) => s.status === 202);
-  const lost = acked.filter((s) => !stored.has(s.event_id));
-  const notStoredWithout5xx = sent.filter((s) => !stored.has(s.event_id) && s.status < 500);
+  const { stored, acked, lost, notStoredWithout5xx, copies } = reconcile(
+    sent,
+    records.map((r) => r.event_id),
+  );
   const failures = sent.filter((s) => s.status !== 202);
   const lastFailure = failures.filter((s) => s.endedAt >= killedAt).sort((a, b) => b.endedAt - a.endedAt)[0];
   const ackedAfterKill = acked.filter((s) => s.startedAt > killedAt).length;
@@ -134,7 +112,7 @@ it('zero acknowledged events lost and production goes on when one of three broke
     stored: stored.size,
     lost: lost.length,
     duplicated: 0,
-    copies: storedIds.length - stored.size,
+    copies,
     recoveryMs: lastFailure ? lastFailure.endedAt - killedAt : 0,
     notes:
       `node ${victim} killed; ${failures.length} requests refused (5xx), ${ackedAfterKill} acknowledged after the kill ` +

@@ -147,6 +147,33 @@ describe('lib/kafka against a SASL_SSL listener', () => {
   });
 });
 
+/**
+ * Start a slot spin over HTTP and wait for its reward notice at the end of the pipeline, read by an
+ * independent client that must authenticate over TLS too. With PLAIN: kcat 1.7.1 (librdkafka 2.0.2,
+ * Debian) is refused SCRAM by this broker even with the right password, while kafkajs and the broker agree.
+ */
+async function spinToNotice(server: OfflineServer, userPrefix: string) {
+  const user = uniqueName(userPrefix);
+  const spin = await request(`${server.httpUrl}/api/kafka/game/slot-spin`, {
+    method: 'POST',
+    body: { user_id: user, bet_amount: 50, payout: 120, symbols: ['CHERRY', 'CHERRY', 'BAR'] },
+  });
+  expect(spin.status).toBe(202);
+  const notice = await waitFor(
+    async () => {
+      const records = await kcatConsume('notifications', kcatSecure(PLAIN), bootstrap);
+      return records.find((r) => r.key === user && r.payload?.includes('You won 120 coins!'));
+    },
+    { timeoutMs: 90_000, what: `the slot-spin reward notice for ${user}` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- serverless offline ---\n${server.output().slice(-6000)}`);
+  });
+  expect(JSON.parse(notice.payload ?? '{}')).toMatchObject({
+    user_id: user,
+    correlation_id: spin.json.correlation_id,
+  });
+}
+
 describe('the functions under serverless offline', () => {
   it('produce and run every pipeline stage with the right credentials', async () => {
     await ensureCatalogueTopics(createKafka(clientConfig({ sasl: SCRAM_512 }), 'secure-setup'));
@@ -165,27 +192,7 @@ describe('the functions under serverless offline', () => {
     const health = await request(`${server.httpUrl}/api/kafka/health`);
     expect(health.status).toBe(200);
 
-    const user = uniqueName('secure-user');
-    const spin = await request(`${server.httpUrl}/api/kafka/game/slot-spin`, {
-      method: 'POST',
-      body: { user_id: user, bet_amount: 50, payout: 120, symbols: ['CHERRY', 'CHERRY', 'BAR'] },
-    });
-    expect(spin.status).toBe(202);
-    const correlation = spin.json.correlation_id;
-
-    // The notification at the end of the slot-spin pipeline, read by an independent client that
-    // must authenticate over TLS too. With PLAIN: kcat 1.7.1 (librdkafka 2.0.2, Debian) is refused
-    // SCRAM by this broker even with the right password, while kafkajs and the broker agree.
-    const notice = await waitFor(
-      async () => {
-        const records = await kcatConsume('notifications', kcatSecure(PLAIN), bootstrap);
-        return records.find((r) => r.key === user && r.payload?.includes('You won 120 coins!'));
-      },
-      { timeoutMs: 90_000, what: `the slot-spin reward notice for ${user}` },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- serverless offline ---\n${server.output().slice(-6000)}`);
-    });
-    expect(JSON.parse(notice.payload ?? '{}')).toMatchObject({ user_id: user, correlation_id: correlation });
+    await spinToNotice(server, 'secure-user');
   });
 
   it('take their credentials from Secrets Manager, the secret the event source mappings use', async () => {
@@ -209,22 +216,8 @@ describe('the functions under serverless offline', () => {
         readyTimeoutMs: 120_000,
       });
       servers.push(server);
-      const user = uniqueName('secret-user');
-      const spin = await request(`${server.httpUrl}/api/kafka/game/slot-spin`, {
-        method: 'POST',
-        body: { user_id: user, bet_amount: 50, payout: 120, symbols: ['CHERRY', 'CHERRY', 'BAR'] },
-      });
-      expect(spin.status).toBe(202);
       // The emulator's consumers read the same secret: the pipeline runs to its end.
-      await waitFor(
-        async () => {
-          const records = await kcatConsume('notifications', kcatSecure(PLAIN), bootstrap);
-          return records.find((r) => r.key === user && r.payload?.includes('You won 120 coins!'));
-        },
-        { timeoutMs: 90_000, what: `the slot-spin reward notice for ${user}` },
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- serverless offline ---\n${server.output().slice(-6000)}`);
-      });
+      await spinToNotice(server, 'secret-user');
       const shown = await request(`${server.httpUrl}/api/kafka/config`);
       expect(shown.text).toContain(arn);
       expect(shown.text).not.toContain(password);

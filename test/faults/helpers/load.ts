@@ -88,6 +88,23 @@ export function startLoad(options: LoadOptions): Load {
   };
 }
 
+/**
+ * What Kafka holds against what was answered: `lost` were acknowledged (202) but are not stored,
+ * `notStoredWithout5xx` are missing although not refused with a 5xx, `copies` are stored more than
+ * once under the same id (redelivery).
+ */
+export function reconcile(sent: SentRequest[], storedIds: (string | undefined)[]) {
+  const stored = new Set(storedIds);
+  const acked = sent.filter((s) => s.status === 202);
+  return {
+    stored,
+    acked,
+    lost: acked.filter((s) => !stored.has(s.event_id)),
+    notStoredWithout5xx: sent.filter((s) => !stored.has(s.event_id) && s.status < 500),
+    copies: storedIds.length - stored.size,
+  };
+}
+
 /** Polls a URL's status every `intervalMs`, keeping each change with its time. */
 export function watchStatus(url: string, intervalMs = 250) {
   const changes: { status: number; at: number }[] = [];
