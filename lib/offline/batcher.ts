@@ -20,6 +20,13 @@ export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Filtered-out records kept per partition before it is paused, whatever the batch size. */
 const MAX_BUFFERED_ENTRIES = 20_000;
 
+/**
+ * Full batches a partition may have waiting before it is paused: enough that the next fetch is back
+ * before they are delivered (a resumed partition is only fetched again once the consumer's current
+ * long-poll returns), few enough to bound memory and to stop fetching for a partition stuck in retries.
+ */
+export const PREFETCH_BATCHES = 4;
+
 export interface BatcherSettings {
   batchSize: number;
   windowMs: number;
@@ -215,7 +222,7 @@ export class Batcher {
     state.lastOffset = offset - 1;
   }
 
-  /** Whether the partition has enough waiting that fetching more would only fill memory. */
+  /** Whether the partition has enough waiting (PREFETCH_BATCHES) that fetching more would only fill memory. */
   isFull(topic: string, partition: number): boolean {
     const state = this.partitions.get(recordsKey(topic, partition));
     if (!state) return false;
@@ -226,7 +233,11 @@ export class Batcher {
       if (!entry.matched) continue;
       matched += 1;
       bytes += entry.bytes;
-      if (matched >= this.settings.batchSize || bytes >= this.maxPayloadBytes) return true;
+      if (
+        matched >= this.settings.batchSize * PREFETCH_BATCHES ||
+        bytes >= this.maxPayloadBytes * PREFETCH_BATCHES
+      )
+        return true;
     }
     return false;
   }

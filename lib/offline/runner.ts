@@ -185,7 +185,7 @@ export class EventSourceRunner {
       sessionTimeout: deps.options.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(deps.options.sessionTimeoutMs / 10)),
       rebalanceTimeout: Math.max(deps.options.sessionTimeoutMs, 30_000),
-      maxWaitTimeInMs: 500,
+      maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
       retry: { retries: 5 },
     });

@@ -1,5 +1,11 @@
 import { buildLambdaKafkaEvent, type LambdaKafkaRecord, toLambdaKafkaRecord } from '../../../lib/kafka';
-import { type Batch, Batcher, EventSizer, MAX_PAYLOAD_BYTES } from '../../../lib/offline/batcher';
+import {
+  type Batch,
+  Batcher,
+  EventSizer,
+  MAX_PAYLOAD_BYTES,
+  PREFETCH_BATCHES,
+} from '../../../lib/offline/batcher';
 
 const meta = { source: 'kafka' as const, bootstrapServers: 'broker:9092' };
 
@@ -186,11 +192,11 @@ describe('fetch bookkeeping', () => {
     expect(b.add(range(0, 0, 2), 1001)).toBe(3);
   });
 
-  it('reports a partition as full at batchSize waiting records', () => {
+  it('reports a partition as full at PREFETCH_BATCHES batches of waiting records', () => {
     const b = batcher({ batchSize: 3, windowMs: 10_000 });
-    b.add(range(0, 0, 1), 1000);
+    b.add(range(0, 0, 3 * PREFETCH_BATCHES - 2), 1000);
     expect(b.isFull('t', 0)).toBe(false);
-    b.add([rec(0, 2)], 1000);
+    b.add([rec(0, 3 * PREFETCH_BATCHES - 1)], 1000);
     expect(b.isFull('t', 0)).toBe(true);
     expect(b.isFull('t', 9)).toBe(false);
   });
