@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { buildLambdaKafkaEvent, type LambdaKafkaRecord, toLambdaKafkaRecord } from '../../../lib/kafka';
 import {
   type Batch,
@@ -199,5 +200,40 @@ describe('fetch bookkeeping', () => {
     b.add([rec(0, 3 * PREFETCH_BATCHES - 1)], 1000);
     expect(b.isFull('t', 0)).toBe(true);
     expect(b.isFull('t', 9)).toBe(false);
+  });
+});
+
+describe('EventSizer.recordBytes', () => {
+  const sizer = new EventSizer(meta);
+  const base64 = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64'));
+  const record = fc.record(
+    {
+      topic: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+      partition: fc.nat({ max: 10_000 }),
+      offset: fc.maxSafeNat(),
+      timestamp: fc.maxSafeNat(),
+      timestampType: fc.constantFrom('CREATE_TIME' as const, 'LOG_APPEND_TIME' as const),
+      key: base64,
+      value: base64,
+      headers: fc.array(
+        fc
+          .tuple(
+            fc.string({ unit: 'grapheme', maxLength: 20 }),
+            fc.array(fc.integer({ min: -128, max: 127 })),
+          )
+          .map(([name, bytes]) => ({ [name]: bytes })),
+        { maxLength: 5 },
+      ),
+    },
+    { requiredKeys: ['topic', 'partition', 'offset', 'timestamp', 'timestampType', 'headers'] },
+  );
+
+  it('measures any record exactly as its JSON serialisation, without serialising it', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        expect(sizer.recordBytes(r)).toBe(Buffer.byteLength(JSON.stringify(r), 'utf8'));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
