@@ -106,6 +106,21 @@ function placements(messages: Message[], metadata: RecordMetadata[]): (Placement
 }
 
 /**
+ * Below this many bytes of keys and values a send goes uncompressed: gzip cannot shrink one small
+ * event (its header alone is ~20 bytes) and costs a thread-pool round trip on every request.
+ */
+export const GZIP_MIN_BYTES = 1024;
+
+const payloadBytes = (messages: Message[]): number => {
+  let bytes = 0;
+  for (const { key, value } of messages) {
+    bytes += key ? Buffer.byteLength(key) : 0;
+    bytes += value ? Buffer.byteLength(value) : 0;
+  }
+  return bytes;
+};
+
+/**
  * After a failed send the producer's idempotence state cannot be trusted: kafkajs rolls a
  * partition's sequence number back when a request fails, although the broker may have written the
  * batch (a timeout while it waited for the replicas). The next, different message would reuse that
@@ -151,12 +166,13 @@ export async function sendMessages(topic: string, messages: Message[]): Promise<
       );
     }
     const batch = pending.map((index) => messages[index]!);
+    const gzip = compression === 'gzip' && payloadBytes(batch) >= GZIP_MIN_BYTES;
     const metadata = await sendOnce({
       topic,
       messages: batch,
       acks: -1,
       timeout: config().kafka.requestTimeoutMs,
-      compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      compression: gzip ? CompressionTypes.GZIP : CompressionTypes.None,
     });
     const result = placements(batch, metadata);
     pending = pending.filter((index, i) => {

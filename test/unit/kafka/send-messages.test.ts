@@ -3,9 +3,14 @@ import { FakeKafka } from '../../fixtures/fake-kafka';
 const fake = new FakeKafka();
 jest.mock('../../../lib/kafka/client', () => ({ getKafka: async () => fake.asKafka() }));
 
-import { KafkaJSProtocolError } from 'kafkajs';
+import { CompressionTypes, KafkaJSProtocolError } from 'kafkajs';
 import { BrokerUnavailableError, PayloadTooLargeError } from '../../../lib/errors';
-import { disconnectProducer, producerConnects, sendMessages } from '../../../lib/kafka/producer';
+import {
+  disconnectProducer,
+  GZIP_MIN_BYTES,
+  producerConnects,
+  sendMessages,
+} from '../../../lib/kafka/producer';
 
 // kafkajs' typings omit the constructor it really has (an error description).
 const protocolError = (type: string, code: number): Error =>
@@ -79,5 +84,23 @@ describe('sendMessages', () => {
     await expect(sendMessages('t', messages().slice(0, 1))).rejects.toBeInstanceOf(PayloadTooLargeError);
     await sendMessages('t', messages().slice(0, 1));
     expect(producerConnects()).toBe(before);
+  });
+
+  it('gzips a send from GZIP_MIN_BYTES of keys and values on, and leaves a single small event alone', async () => {
+    await sendMessages('t', [{ key: 'user_1', value: '{"small":true}' }]);
+    await sendMessages('t', [
+      { key: 'user_1', value: JSON.stringify({ padding: 'x'.repeat(GZIP_MIN_BYTES) }) },
+    ]);
+    // Many small events add up: a batch is compressed as a whole.
+    const batch = Array.from({ length: 40 }, (_, i) => ({
+      key: `user_${i}`,
+      value: `{"action":"LOGIN","i":${i}}`,
+    }));
+    await sendMessages('t', batch);
+    expect(fake.sent.map((r) => r.compression)).toEqual([
+      CompressionTypes.None,
+      CompressionTypes.GZIP,
+      CompressionTypes.GZIP,
+    ]);
   });
 });
