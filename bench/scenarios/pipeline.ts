@@ -18,22 +18,18 @@ export interface PipelineResult {
   spins: number;
   spacingMs: number;
   windowMs: number;
-  reward: {
-    stages: number;
-    windowsMs: number;
-    p50Ms: number;
-    p99Ms: number;
-    overheadP50Ms: number;
-    received: number;
-  };
-  feedback: {
-    stages: number;
-    windowsMs: number;
-    p50Ms: number;
-    p99Ms: number;
-    overheadP50Ms: number;
-    received: number;
-  };
+  reward: PathLatency;
+  feedback: PathLatency;
+}
+
+/** HTTP accepted → one notification type, through `stages` stage functions. */
+interface PathLatency {
+  stages: number;
+  windowsMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  overheadP50Ms: number;
+  received: number;
 }
 
 export async function pipelineScenario(options: {
