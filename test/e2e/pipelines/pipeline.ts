@@ -71,6 +71,21 @@ export async function startStack(name: string): Promise<Stack> {
           `emulator (lib/offline) in serverless.yml's plugins?\n${server.output().slice(-3000)}`,
       );
     }
+    // The server answers HTTP after a bounded wait for the consumers; on a loaded machine some may
+    // still be joining their groups. The scenarios' own time budgets start once every stage is in.
+    await waitFor(
+      () => {
+        const joined = new Set(
+          [...server.output().matchAll(/ready: (\w+) <- (?:kafka|msk) /g)].map((m) => m[1]),
+        );
+        return joined.size >= STAGE_FUNCTIONS ? true : undefined;
+      },
+      {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        what: `all ${STAGE_FUNCTIONS} stage consumers to join their groups`,
+      },
+    );
     return server;
   };
   let server = await launch();
