@@ -2,7 +2,7 @@
 export * from './admin';
 export { createKafka, getKafka, kafkaJsOptions } from './client';
 export * from './consumer';
-export { isConnectionFailure, toKafkaError } from './kafka-errors';
+export { toKafkaError } from './kafka-errors';
 export * from './lambda-event';
 export * from './producer';
 export * from './shutdown';

@@ -56,6 +56,3 @@ export function toKafkaError(error: unknown): unknown {
   }
   return error;
 }
-
-/** Whether the failure may have left a client's connection unusable. */
-export const isConnectionFailure = (error: unknown): boolean => error instanceof BrokerUnavailableError;

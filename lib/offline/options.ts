@@ -213,13 +213,14 @@ export function resolveOptions(
       `Invalid kafkaOffline options: ${describeIssues(customParsed.error, `custom.${CUSTOM_KEY}`)}`,
     );
   const fromCli = optionsFromCli(cli);
+  const defaults = defaultOptions(env);
   const cliSasl = fromCli.sasl as Record<string, unknown> | undefined;
   const { sasl: envSasl, saslSecret: envSecret } = securityFromEnv(env);
   const sasl =
     envSasl || customParsed.data.sasl || cliSasl
       ? { ...envSasl, ...customParsed.data.sasl, ...cliSasl }
       : undefined;
-  const merged = { ...defaultOptions(env), ...customParsed.data, ...fromCli, ...(sasl && { sasl }) };
+  const merged = { ...defaults, ...customParsed.data, ...fromCli, ...(sasl && { sasl }) };
   const parsed = optionsSchema.required({ enabled: true }).safeParse(merged);
   if (!parsed.success)
     throw new OptionsError(`Invalid kafkaOffline options: ${describeIssues(parsed.error, 'options')}`);
@@ -233,7 +234,6 @@ export function resolveOptions(
   }
   if (brokers.length === 0)
     throw new OptionsError('Invalid kafkaOffline options: at least one broker is required');
-  const defaults = defaultOptions(env);
   return {
     enabled: o.enabled,
     brokers,

@@ -91,7 +91,7 @@ describe('broker restart under load', () => {
       // What Kafka holds for this run, read back by an independent client.
       const records = (await kcatConsume('user_actions')).filter((r) => r.key === user);
       const storedIds = records.map((r) => (JSON.parse(r.payload ?? '{}') as { event_id?: string }).event_id);
-      const { stored, acked, lost, notStoredWithout5xx, copies } = reconcile(sent, storedIds);
+      const { acked, lost, notStoredWithout5xx, figures } = reconcile(sent, storedIds);
       const firstAckAfter = acked
         .filter((s) => s.startedAt >= restartedAt)
         .sort((a, b) => a.endedAt - b.endedAt)[0];
@@ -104,12 +104,7 @@ describe('broker restart under load', () => {
 
       recordScenario({
         scenario: 'broker restart under load (kill -9)',
-        sent: sent.length,
-        acknowledged: acked.length,
-        stored: stored.size,
-        lost: lost.length,
-        duplicated: 0,
-        copies,
+        ...figures,
         recoveryMs,
         notes:
           `answers ${JSON.stringify(statuses)}; broker down ${((restartedAt - killedAt) / 1000).toFixed(1)} s; ` +

@@ -91,17 +91,26 @@ export function startLoad(options: LoadOptions): Load {
 /**
  * What Kafka holds against what was answered: `lost` were acknowledged (202) but are not stored,
  * `notStoredWithout5xx` are missing although not refused with a 5xx, `copies` are stored more than
- * once under the same id (redelivery).
+ * once under the same id (redelivery). `figures` are the report's columns; `duplicated` is 0 by
+ * construction, since every request carries its own event id.
  */
 export function reconcile(sent: SentRequest[], storedIds: (string | undefined)[]) {
   const stored = new Set(storedIds);
   const acked = sent.filter((s) => s.status === 202);
+  const lost = acked.filter((s) => !stored.has(s.event_id));
+  const copies = storedIds.length - stored.size;
   return {
-    stored,
     acked,
-    lost: acked.filter((s) => !stored.has(s.event_id)),
+    lost,
     notStoredWithout5xx: sent.filter((s) => !stored.has(s.event_id) && s.status < 500),
-    copies: storedIds.length - stored.size,
+    figures: {
+      sent: sent.length,
+      acknowledged: acked.length,
+      stored: stored.size,
+      lost: lost.length,
+      duplicated: 0,
+      copies,
+    },
   };
 }
 
