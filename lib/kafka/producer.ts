@@ -120,6 +120,17 @@ const payloadBytes = (messages: Message[]): number => {
   return bytes;
 };
 
+// One send at a time per container: while a send retries inside kafkajs its sequence number is
+// rolled back, and a concurrent send on the same producer (a stage writing two topics at once) could
+// take that number and be acknowledged as the retried batch's duplicate, never stored.
+let sending: Promise<unknown> = Promise.resolve();
+
+function sendOnce(record: ProducerRecord): Promise<RecordMetadata[]> {
+  const turn = sending.then(() => sendAlone(record));
+  sending = turn.catch(() => undefined);
+  return turn;
+}
+
 /**
  * After a failed send the producer's idempotence state cannot be trusted: kafkajs rolls a
  * partition's sequence number back when a request fails, although the broker may have written the
@@ -127,7 +138,7 @@ const payloadBytes = (messages: Message[]): number => {
  * sequence and the broker would answer it as a duplicate of the written batch: acknowledged, never
  * stored. A fresh producer (a new producer id) before the next send rules that out.
  */
-async function sendOnce(record: ProducerRecord): Promise<RecordMetadata[]> {
+async function sendAlone(record: ProducerRecord): Promise<RecordMetadata[]> {
   try {
     const producer = await producerConnection.get();
     return await producer.send(record);
