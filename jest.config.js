@@ -41,8 +41,10 @@ module.exports = {
     // The slow fault scenarios (they kill and restart brokers): only `npm run test:faults`, run alone.
     ...(process.env.JEST_FAULTS === '1' ? [project('faults', withBroker)] : []),
   ],
-  // ...which end with a table of their figures (lost and duplicated events, recovery times).
-  ...(process.env.JEST_FAULTS === '1' && {
-    reporters: ['default', '<rootDir>/test/faults/table-reporter.js'],
-  }),
+  reporters: [
+    'default',
+    // The fault suites end with a table of their figures (lost and duplicated events, recovery times).
+    ...(process.env.JEST_FAULTS === '1' ? ['<rootDir>/test/reporters/faults-table.js'] : []),
+    '<rootDir>/test/reporters/closing-line.js',
+  ],
 };

@@ -1,5 +1,5 @@
 /**
- * Each fault suite records its figures here; `table-reporter.js` prints them as one table at the
+ * Each fault suite records its figures here; `test/reporters/faults-table.js` prints them as one table at the
  * end of `npm run test:faults`. Rows go to `.kafka/faults-report/` (git-ignored), one file each.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
