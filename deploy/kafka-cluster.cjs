@@ -8,6 +8,8 @@
  *   KAFKA_BOOTSTRAP_SERVERS     kafka: host:port,host:port
  *   KAFKA_SASL_SECRET_ARN       kafka: Secrets Manager secret with {"username","password"}
  *   KAFKA_SASL_MECHANISM        kafka: scram-sha-512 (default) | scram-sha-256 | plain
+ *                              msk: aws-msk-iam lets the functions' own producers sign in with their
+ *                              role (IAM access control); their role gets the kafka-cluster:* actions
  *   KAFKA_VPC_SUBNETS           kafka, cluster inside a VPC: subnet-...,subnet-...
  *   KAFKA_VPC_SECURITY_GROUPS   kafka, cluster inside a VPC: sg-...,sg-...
  *   KAFKA_ROOT_CA_SECRET_ARN    kafka, optional: the broker certificate's root CA (private CA)
@@ -22,6 +24,7 @@
  */
 
 const SOURCES = ['msk', 'kafka'];
+const MSK_IAM = 'aws-msk-iam';
 const SASL = {
   'scram-sha-512': 'saslScram512Auth',
   'scram-sha-256': 'saslScram256Auth',
@@ -75,6 +78,8 @@ const accessConfigurations = () => {
   const access = {};
   const secret = text('KAFKA_SASL_SECRET_ARN');
   const mechanism = text('KAFKA_SASL_MECHANISM') || 'scram-sha-512';
+  if (mechanism === MSK_IAM)
+    fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} is Amazon MSK's: it needs KAFKA_SOURCE=msk`);
   const key = SASL[/** @type {keyof typeof SASL} */ (mechanism)];
   if (!key) fail(`KAFKA_SASL_MECHANISM must be one of ${Object.keys(SASL).join(', ')}`);
   if (secret) access[key] = [secret];
@@ -103,7 +108,7 @@ const ARN = {
 };
 
 /** What the functions' role needs to read the credentials secret itself (none without one). */
-const iamStatements = () => {
+const secretStatements = () => {
   const secret = text('KAFKA_SASL_SECRET_ARN');
   const key = text('KAFKA_SASL_SECRET_KMS_KEY_ARN');
   if (!secret) {
@@ -118,6 +123,54 @@ const iamStatements = () => {
     { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] },
     ...(key ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] }] : []),
   ];
+};
+
+/**
+ * MSK's IAM access control authorises every Kafka request against the role: the event source
+ * mappings read with the functions' role (the framework only grants kafka:DescribeCluster and
+ * kafka:GetBootstrapBrokers), and with KAFKA_SASL_MECHANISM=aws-msk-iam so do the functions' own
+ * producers and admin calls. Harmless on a cluster that uses SCRAM or no authentication.
+ */
+const mskStatements = () => {
+  const producersSignIn = text('KAFKA_SASL_MECHANISM') === MSK_IAM;
+  if (source() !== 'msk') return [];
+  const cluster = /** @type {string} */ (mskClusterArn());
+  // arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid> → the same cluster's topics and groups.
+  /** @param {'topic' | 'group'} kind */
+  const within = (kind) => `${cluster.replace(':cluster/', `:${kind}/`)}/*`;
+  const allow = (/** @type {string[]} */ actions, /** @type {string} */ resource) => ({
+    Effect: 'Allow',
+    Action: actions.map((action) => `kafka-cluster:${action}`),
+    Resource: [resource],
+  });
+  return [
+    allow(
+      [
+        'Connect',
+        'DescribeClusterDynamicConfiguration',
+        ...(producersSignIn ? ['DescribeCluster', 'WriteDataIdempotently'] : []),
+      ],
+      cluster,
+    ),
+    allow(
+      [
+        'DescribeTopic',
+        'ReadData',
+        ...(producersSignIn ? ['WriteData', 'CreateTopic', 'DescribeTopicDynamicConfiguration'] : []),
+      ],
+      within('topic'),
+    ),
+    allow(['DescribeGroup', 'AlterGroup'], within('group')),
+  ];
+};
+
+/** The functions' role: what their own Kafka clients and their event source mappings need. */
+const iamStatements = () => {
+  if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && source() !== 'msk')
+    fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} is Amazon MSK's: it needs KAFKA_SOURCE=msk`);
+  if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && text('KAFKA_SASL_SECRET_ARN'))
+    fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} signs in with the functions' role: unset KAFKA_SASL_SECRET_ARN`);
+  return [...secretStatements(), ...mskStatements()];
 };
 
 module.exports = { source, mskClusterArn, bootstrapServers, accessConfigurations, iamStatements };

@@ -30,6 +30,8 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v));
 
 export const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+/** Amazon MSK's IAM access control (SASL/OAUTHBEARER with a SigV4-signed token, lib/kafka/msk-iam.ts). */
+export const MSK_IAM = 'aws-msk-iam';
 
 const EnvSchema = z
   .object({
@@ -38,7 +40,7 @@ const EnvSchema = z
     KAFKA_SSL: flag('false'),
     KAFKA_SSL_CA_PEM: optionalText,
     KAFKA_SSL_REJECT_UNAUTHORIZED: flag('true'),
-    KAFKA_SASL_MECHANISM: z.enum(saslMechanisms).optional(),
+    KAFKA_SASL_MECHANISM: z.enum([...saslMechanisms, MSK_IAM]).optional(),
     KAFKA_SASL_USERNAME: optionalText,
     KAFKA_SASL_PASSWORD: optionalText,
     /** Deployments: the user name and password come from this secret (`{"username","password"}`). */
@@ -59,9 +61,33 @@ const EnvSchema = z
     KAFKA_PRODUCER_BATCH_LIMIT: z.coerce.number().int().min(1).max(10_000).default(1000),
     KAFKA_TOPIC_PARTITIONS: positiveInt(3),
     KAFKA_REPLICATION_FACTOR: positiveInt(1),
+    /** Set by the Lambda runtime; the region MSK IAM tokens are signed for. */
+    AWS_REGION: optionalText,
   })
   .superRefine((env, ctx) => {
     const sasl = env.KAFKA_SASL_MECHANISM;
+    if (sasl === MSK_IAM) {
+      // The role's credentials sign each connection; a user name, password or secret would be ignored.
+      for (const variable of [
+        'KAFKA_SASL_USERNAME',
+        'KAFKA_SASL_PASSWORD',
+        'KAFKA_SASL_SECRET_ARN',
+      ] as const) {
+        if (env[variable])
+          ctx.addIssue({
+            code: 'custom',
+            path: [variable],
+            message: `is not used with KAFKA_SASL_MECHANISM=${MSK_IAM} (the AWS credentials sign in): unset it`,
+          });
+      }
+      if (!env.AWS_REGION)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AWS_REGION'],
+          message: `KAFKA_SASL_MECHANISM=${MSK_IAM} needs the cluster's region (Lambda sets AWS_REGION)`,
+        });
+      return;
+    }
     if (env.KAFKA_SASL_SECRET_ARN) {
       if (env.KAFKA_SASL_USERNAME || env.KAFKA_SASL_PASSWORD) {
         ctx.addIssue({
@@ -88,6 +114,8 @@ export interface KafkaConfig {
   sasl?: Sasl;
   /** SASL credentials to fetch from Secrets Manager when a connection opens (lib/kafka/credentials.ts). */
   saslSecret?: { arn: string; mechanism: Sasl['mechanism'] };
+  /** MSK IAM access control: every connection signs in with the AWS credentials (lib/kafka/msk-iam.ts). */
+  mskIam?: { region: string };
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   producer: {
@@ -121,24 +149,28 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines}`, issues);
   }
   const e = parsed.data;
+  const mechanism = e.KAFKA_SASL_MECHANISM === MSK_IAM ? undefined : e.KAFKA_SASL_MECHANISM;
+  const mskIam = e.KAFKA_SASL_MECHANISM === MSK_IAM && e.AWS_REGION ? { region: e.AWS_REGION } : undefined;
   return {
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
+      // MSK serves IAM access control on its TLS listener only (port 9098).
       ssl:
-        e.KAFKA_SSL || e.KAFKA_SSL_CA_PEM
+        e.KAFKA_SSL || e.KAFKA_SSL_CA_PEM || mskIam
           ? {
               rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED,
               ...(e.KAFKA_SSL_CA_PEM && { ca: e.KAFKA_SSL_CA_PEM }),
             }
           : false,
+      ...(mskIam && { mskIam }),
       ...(e.KAFKA_SASL_SECRET_ARN && {
-        saslSecret: { arn: e.KAFKA_SASL_SECRET_ARN, mechanism: e.KAFKA_SASL_MECHANISM ?? 'scram-sha-512' },
+        saslSecret: { arn: e.KAFKA_SASL_SECRET_ARN, mechanism: mechanism ?? 'scram-sha-512' },
       }),
-      ...(e.KAFKA_SASL_MECHANISM &&
+      ...(mechanism &&
         !e.KAFKA_SASL_SECRET_ARN && {
           sasl: {
-            mechanism: e.KAFKA_SASL_MECHANISM,
+            mechanism,
             username: e.KAFKA_SASL_USERNAME ?? '',
             password: e.KAFKA_SASL_PASSWORD ?? '',
           },

@@ -2,6 +2,7 @@ import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } 
 import type { KafkaConfig } from '../config';
 import { log } from '../log';
 import { connectionConfig } from './credentials';
+import { mskIamTokenProvider } from './msk-iam';
 
 const kafkaLog = log.child({ component: 'kafkajs' });
 
@@ -20,6 +21,8 @@ const logCreator = () => {
 };
 
 const saslOptions = (cfg: KafkaConfig): SASLOptions | undefined => {
+  if (cfg.mskIam)
+    return { mechanism: 'oauthbearer', oauthBearerProvider: mskIamTokenProvider(cfg.mskIam.region) };
   if (!cfg.sasl) return undefined;
   const { mechanism, username, password } = cfg.sasl;
   return { mechanism, username, password } as SASLOptions;

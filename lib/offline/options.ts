@@ -59,6 +59,8 @@ export interface OfflineKafkaOptions {
   sasl?: z.infer<typeof saslSchema>;
   /** KAFKA_SASL_SECRET_ARN: credentials read from Secrets Manager when no `sasl` is given. */
   saslSecret?: KafkaConfig['saslSecret'];
+  /** KAFKA_SASL_MECHANISM=aws-msk-iam: sign in with the AWS credentials when no `sasl` is given. */
+  mskIam?: KafkaConfig['mskIam'];
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   sessionTimeoutMs: number;
@@ -72,10 +74,12 @@ export interface OfflineKafkaOptions {
  * TLS and SASL default to the functions' own settings (KAFKA_SSL*, KAFKA_SASL_*, lib/config.ts):
  * one set of variables lets both the producers and the emulator's consumers into a secured broker.
  */
-function securityFromEnv(env: NodeJS.ProcessEnv): Pick<KafkaConfig, 'ssl' | 'sasl' | 'saslSecret'> {
+function securityFromEnv(
+  env: NodeJS.ProcessEnv,
+): Pick<KafkaConfig, 'ssl' | 'sasl' | 'saslSecret' | 'mskIam'> {
   try {
-    const { ssl, sasl, saslSecret } = parseConfig(env).kafka;
-    return { ssl, ...(sasl && { sasl }), ...(saslSecret && { saslSecret }) };
+    const { ssl, sasl, saslSecret, mskIam } = parseConfig(env).kafka;
+    return { ssl, ...(sasl && { sasl }), ...(saslSecret && { saslSecret }), ...(mskIam && { mskIam }) };
   } catch (error) {
     throw new OptionsError(`Invalid kafkaOffline defaults from the environment: ${(error as Error).message}`);
   }
@@ -215,7 +219,7 @@ export function resolveOptions(
   const fromCli = optionsFromCli(cli);
   const defaults = defaultOptions(env);
   const cliSasl = fromCli.sasl as Record<string, unknown> | undefined;
-  const { sasl: envSasl, saslSecret: envSecret } = securityFromEnv(env);
+  const { sasl: envSasl, saslSecret: envSecret, mskIam: envIam } = securityFromEnv(env);
   const sasl =
     envSasl || customParsed.data.sasl || cliSasl
       ? { ...envSasl, ...customParsed.data.sasl, ...cliSasl }
@@ -246,6 +250,7 @@ export function resolveOptions(
           : false,
     ...(o.sasl && { sasl: o.sasl }),
     ...(!o.sasl && envSecret && { saslSecret: envSecret }),
+    ...(!o.sasl && envIam && { mskIam: envIam }),
     connectionTimeoutMs: o.connectionTimeoutMs ?? defaults.connectionTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs ?? defaults.requestTimeoutMs,
     sessionTimeoutMs: o.sessionTimeoutMs ?? defaults.sessionTimeoutMs,
@@ -264,6 +269,7 @@ export function kafkaConfigOf(options: OfflineKafkaOptions): KafkaConfig {
     ssl: options.ssl,
     ...(options.sasl && { sasl: options.sasl }),
     ...(options.saslSecret && { saslSecret: options.saslSecret }),
+    ...(options.mskIam && { mskIam: options.mskIam }),
     connectionTimeoutMs: options.connectionTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
     producer: { retries: 5, compression: 'none', idempotent: false, batchLimit: 10_000 },

@@ -20,11 +20,17 @@ export interface SecureBrokerOptions {
   caPem: string;
   /** Client accounts; each mechanism listed here is enabled on the listener. */
   accounts: Sasl[];
+  /**
+   * Also offer SASL/OAUTHBEARER, the mechanism MSK's IAM access control speaks. Kafka's own
+   * validator accepts only unsigned JWTs, so an MSK token reaches the broker and is refused there.
+   */
+  oauthBearer?: boolean;
 }
 
 const JAAS = {
   plain: 'org.apache.kafka.common.security.plain.PlainLoginModule',
   scram: 'org.apache.kafka.common.security.scram.ScramLoginModule',
+  oauthBearer: 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule',
 };
 
 // The broker talks to itself over the same listener (PLAIN, with an account of its own), so no
@@ -61,6 +67,11 @@ export function secureLayout(options: SecureBrokerOptions): ClusterLayout {
   for (const mechanism of mechanisms.filter((m) => m !== 'plain')) {
     jaas[`listener.name.sasl_ssl.${mechanism}.sasl.jaas.config`] = `${JAAS.scram} required;`;
   }
+  const enabled = mechanisms.map((m) => m.toUpperCase());
+  if (options.oauthBearer) {
+    enabled.push('OAUTHBEARER');
+    jaas['listener.name.sasl_ssl.oauthbearer.sasl.jaas.config'] = `${JAAS.oauthBearer} required;`;
+  }
   return {
     name: 'secure',
     size: 1,
@@ -80,7 +91,7 @@ export function secureLayout(options: SecureBrokerOptions): ClusterLayout {
       'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
       'inter.broker.listener.name': 'SASL_SSL',
       'sasl.mechanism.inter.broker.protocol': 'PLAIN',
-      'sasl.enabled.mechanisms': mechanisms.map((m) => m.toUpperCase()).join(','),
+      'sasl.enabled.mechanisms': enabled.join(','),
       ...jaas,
       'ssl.keystore.type': 'PKCS12',
       'ssl.keystore.location': options.keystore.file,

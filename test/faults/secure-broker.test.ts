@@ -9,7 +9,7 @@
 jest.setTimeout(300_000);
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { config, type KafkaConfig, type Sasl } from '../../lib/config';
@@ -55,6 +55,7 @@ beforeAll(async () => {
       truststore: certs.truststore,
       caPem: certs.caPem,
       accounts: ACCOUNTS,
+      oauthBearer: true,
     },
     log,
   );
@@ -144,6 +145,75 @@ describe('lib/kafka against a SASL_SSL listener', () => {
     const outcome = await connectWith({ sasl: SCRAM_512, ssl: false });
     expect(outcome.error).toBeInstanceOf(BrokerUnavailableError);
     expect(outcome.ms).toBeLessThan(30_000);
+  });
+});
+
+/** Run with these AWS variables (undefined: unset) and no shared credential files or IMDS lookups. */
+async function withAwsEnv<T>(vars: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+  const names = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_CONFIG_FILE',
+    'AWS_EC2_METADATA_DISABLED',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+  ];
+  const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+  const isolated: Record<string, string | undefined> = {
+    ...Object.fromEntries(names.map((name) => [name, undefined])),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
+    AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...vars,
+  };
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(isolated);
+  try {
+    return await run();
+  } finally {
+    apply(saved);
+  }
+}
+
+const failedAuthentications = (): number =>
+  readFileSync(path.join(dir, 'broker', 'logs', 'server.log'), 'utf8').split('Failed authentication with')
+    .length - 1;
+
+describe('MSK IAM access control (KAFKA_SASL_MECHANISM=aws-msk-iam) against a SASL_SSL listener', () => {
+  const mskIam = { region: 'ap-northeast-2' };
+
+  it('signs in over OAUTHBEARER with a token from the AWS credentials; a refused token is a prompt 503', async () => {
+    // Kafka's own OAUTHBEARER validator accepts only unsigned JWTs, so the broker receives the
+    // SigV4 token and refuses it, as MSK refuses a role it does not authorise.
+    const before = failedAuthentications();
+    const outcome = await withAwsEnv(
+      { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-key' },
+      () => connectWith({ mskIam }),
+    );
+    expect(outcome.error).toBeInstanceOf(BrokerUnavailableError);
+    expect(outcome.ms).toBeLessThan(20_000);
+    await waitFor(async () => failedAuthentications() > before || undefined, {
+      timeoutMs: 10_000,
+      what: 'the broker to log the refused OAUTHBEARER sign-in',
+    });
+  });
+
+  it('without AWS credentials: a 503 that names the problem, before any broker round trip', async () => {
+    const outcome = await withAwsEnv({}, () => connectWith({ mskIam }));
+    expect(outcome.error).toBeInstanceOf(BrokerUnavailableError);
+    expect((outcome.error as Error).message).toBe(
+      'Could not sign in to Kafka with AWS IAM: Could not load credentials from any providers',
+    );
+    expect(outcome.ms).toBeLessThan(10_000);
   });
 });
 

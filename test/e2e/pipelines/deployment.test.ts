@@ -63,6 +63,8 @@ function ciEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
     'KAFKA_BOOTSTRAP_SERVERS',
     'KAFKA_SASL_SECRET_ARN',
     'KAFKA_SASL_SECRET_KMS_KEY_ARN',
+    'KAFKA_SASL_MECHANISM',
+    'KAFKA_SSL',
   ]) {
     if (!(name in settings)) delete env[name];
   }
@@ -89,6 +91,27 @@ async function packageAws(name: string, settings: Record<string, string>): Promi
   };
   return template.Resources;
 }
+
+type Statement = { Effect: string; Action: string[]; Resource: unknown };
+
+/** Every statement of the functions' role. */
+function roleStatements(resources: Record<string, Resource>): Statement[] {
+  const role = resources.IamRoleLambdaExecution!.Properties as {
+    Policies: { PolicyDocument: { Statement: Statement[] } }[];
+  };
+  return role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+/** The Kafka data-plane actions the role allows on one resource (an ARN, or a pattern of ARNs). */
+const actionsOn = (statements: Statement[], resource: string): string[] =>
+  statements
+    .filter((s) => s.Effect === 'Allow' && [s.Resource].flat().includes(resource))
+    .flatMap((s) => s.Action)
+    .filter((action) => action.startsWith('kafka-cluster:'))
+    .sort();
+
+const MSK_TOPICS = `${MSK_ARN.replace(':cluster/', ':topic/')}/*`;
+const MSK_GROUPS = `${MSK_ARN.replace(':cluster/', ':group/')}/*`;
 
 /** The mappings, by the logical id of the function they trigger. */
 function mappingsByFunction(resources: Record<string, Resource>): Map<string, Record<string, unknown>[]> {
@@ -145,6 +168,55 @@ describe('serverless package --stage aws', () => {
       Environment: { Variables: Record<string, string> };
     };
     expect(sync.Environment.Variables).toMatchObject({ HQ_API_URL: BASE.HQ_API_URL, HQ_TIMEOUT_MS: '3000' });
+    // A cluster with IAM access control authorises the mappings' reads against the functions' role.
+    const statements = roleStatements(resources);
+    expect(actionsOn(statements, MSK_ARN)).toEqual([
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeClusterDynamicConfiguration',
+    ]);
+    expect(actionsOn(statements, MSK_TOPICS)).toEqual([
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:ReadData',
+    ]);
+    expect(actionsOn(statements, MSK_GROUPS)).toEqual([
+      'kafka-cluster:AlterGroup',
+      'kafka-cluster:DescribeGroup',
+    ]);
+  });
+
+  it("Amazon MSK with IAM access control: the functions' own producers sign in with their role", async () => {
+    const resources = await packageAws('msk-iam', {
+      MSK_CLUSTER_ARN: MSK_ARN,
+      KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+    });
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBe(24);
+    for (const fn of functions) {
+      const variables = (fn.Properties as { Environment: { Variables: Record<string, string> } }).Environment
+        .Variables;
+      expect(variables).toMatchObject({
+        KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+        KAFKA_SASL_USERNAME: '',
+        KAFKA_SASL_PASSWORD: '',
+        KAFKA_SASL_SECRET_ARN: '',
+      });
+    }
+    const statements = roleStatements(resources);
+    expect(actionsOn(statements, MSK_ARN)).toEqual([
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeCluster',
+      'kafka-cluster:DescribeClusterDynamicConfiguration',
+      'kafka-cluster:WriteDataIdempotently',
+    ]);
+    expect(actionsOn(statements, MSK_TOPICS)).toEqual([
+      'kafka-cluster:CreateTopic',
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:DescribeTopicDynamicConfiguration',
+      'kafka-cluster:ReadData',
+      'kafka-cluster:WriteData',
+    ]);
+    // No secret to read: the role itself signs in.
+    expect(statements.flatMap((s) => s.Action)).not.toContain('secretsmanager:GetSecretValue');
   });
 
   it('self-managed Kafka: bootstrap servers, SASL/SCRAM secret and VPC access on every mapping', async () => {
@@ -192,11 +264,7 @@ describe('serverless package --stage aws', () => {
         .Variables;
       expect(variables).toMatchObject({ KAFKA_SASL_SECRET_ARN: SASL_SECRET, KAFKA_SASL_PASSWORD: '' });
     }
-    const role = resources.IamRoleLambdaExecution!.Properties as {
-      Policies: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[];
-    };
-    const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
-    expect(statements).toEqual(
+    expect(roleStatements(resources)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Action: ['secretsmanager:GetSecretValue'], Resource: SASL_SECRET }),
         expect.objectContaining({ Action: ['kms:Decrypt'], Resource: KMS_KEY }),
@@ -217,5 +285,12 @@ describe('serverless package --stage aws', () => {
     expect(await failure('missing-servers', { KAFKA_SOURCE: 'kafka' })).toContain(
       'KAFKA_SOURCE=kafka needs KAFKA_BOOTSTRAP_SERVERS',
     );
+    expect(
+      await failure('iam-outside-msk', {
+        KAFKA_SOURCE: 'kafka',
+        KAFKA_BOOTSTRAP_SERVERS: 'b-1.kafka.example.com:9096',
+        KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+      }),
+    ).toContain('KAFKA_SASL_MECHANISM=aws-msk-iam is Amazon MSK');
   });
 });

@@ -75,6 +75,20 @@ describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
     expect(resolveOptions({}, {}, {}).sasl).toBeUndefined();
   });
 
+  it('signs in to MSK with IAM like the functions do when KAFKA_SASL_MECHANISM=aws-msk-iam', () => {
+    const env = { KAFKA_SASL_MECHANISM: 'aws-msk-iam', AWS_REGION: 'ap-northeast-2' };
+    const options = resolveOptions({}, {}, env);
+    expect(options).toMatchObject({
+      ssl: { rejectUnauthorized: true },
+      mskIam: { region: 'ap-northeast-2' },
+    });
+    expect(options.sasl).toBeUndefined();
+    expect(kafkaConfigOf(options).mskIam).toEqual({ region: 'ap-northeast-2' });
+    // A user name and password given to the emulator itself take the place of IAM.
+    const withSasl = resolveOptions({ sasl: { mechanism: 'plain', username: 'u', password: 'p' } }, {}, env);
+    expect(withSasl.mskIam).toBeUndefined();
+  });
+
   it('names a bad security variable instead of starting without it', () => {
     expect(() => resolveOptions({}, {}, { KAFKA_SASL_MECHANISM: 'kerberos' })).toThrow(
       /KAFKA_SASL_MECHANISM/,
