@@ -92,6 +92,14 @@ async function packageAws(name: string, settings: Record<string, string>): Promi
   return template.Resources;
 }
 
+/** Every function's environment variables. */
+const functionEnvironments = (resources: Record<string, Resource>): Record<string, string>[] =>
+  Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function')
+    .map(
+      (fn) => (fn.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables,
+    );
+
 type Statement = { Effect: string; Action: string[]; Resource: unknown };
 
 /** Every statement of the functions' role. */
@@ -189,11 +197,9 @@ describe('serverless package --stage aws', () => {
       MSK_CLUSTER_ARN: MSK_ARN,
       KAFKA_SASL_MECHANISM: 'aws-msk-iam',
     });
-    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.length).toBe(24);
-    for (const fn of functions) {
-      const variables = (fn.Properties as { Environment: { Variables: Record<string, string> } }).Environment
-        .Variables;
+    const environments = functionEnvironments(resources);
+    expect(environments.length).toBe(24);
+    for (const variables of environments) {
       expect(variables).toMatchObject({
         KAFKA_SASL_MECHANISM: 'aws-msk-iam',
         KAFKA_SASL_USERNAME: '',
@@ -257,11 +263,9 @@ describe('serverless package --stage aws', () => {
       KAFKA_SASL_SECRET_KMS_KEY_ARN: KMS_KEY,
       KAFKA_SSL: 'true',
     });
-    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.length).toBe(24);
-    for (const fn of functions) {
-      const variables = (fn.Properties as { Environment: { Variables: Record<string, string> } }).Environment
-        .Variables;
+    const environments = functionEnvironments(resources);
+    expect(environments.length).toBe(24);
+    for (const variables of environments) {
       expect(variables).toMatchObject({ KAFKA_SASL_SECRET_ARN: SASL_SECRET, KAFKA_SASL_PASSWORD: '' });
     }
     expect(roleStatements(resources)).toEqual(
