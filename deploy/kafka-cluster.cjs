@@ -4,9 +4,11 @@
  * environment (serverless.yml `params.aws` reads these functions; lists are comma-separated):
  *
  *   KAFKA_SOURCE                msk (default) | kafka
- *   MSK_CLUSTER_ARN             msk: the cluster ARN (IAM authentication)
+ *   MSK_CLUSTER_ARN             msk: the cluster ARN (IAM access control, or SCRAM with a secret)
  *   KAFKA_BOOTSTRAP_SERVERS     kafka: host:port,host:port
- *   KAFKA_SASL_SECRET_ARN       kafka: Secrets Manager secret with {"username","password"}
+ *   KAFKA_SASL_SECRET_ARN       Secrets Manager secret with {"username","password"}; kafka: SASL for the
+ *                              mappings; msk: SASL/SCRAM-SHA-512 for them (the secret's name must
+ *                              start with AmazonMSK_)
  *   KAFKA_SASL_MECHANISM        kafka: scram-sha-512 (default) | scram-sha-256 | plain
  *                              msk: aws-msk-iam lets the functions' own producers sign in with their
  *                              role (IAM access control); their role gets the kafka-cluster:* actions
@@ -173,4 +175,30 @@ const iamStatements = () => {
   return [...secretStatements(), ...mskStatements()];
 };
 
-module.exports = { source, mskClusterArn, bootstrapServers, accessConfigurations, iamStatements };
+/**
+ * MSK with SASL/SCRAM: the mappings sign in with the same secret as the functions' producers.
+ * MSK only associates secrets named AmazonMSK_… and only offers SCRAM-SHA-512.
+ */
+const mskSaslScram512 = () => {
+  const secret = text('KAFKA_SASL_SECRET_ARN');
+  if (source() !== 'msk' || !secret) return null;
+  if (!/:secret:AmazonMSK_/.test(secret))
+    fail(
+      `MSK only accepts SCRAM secrets named AmazonMSK_…: KAFKA_SASL_SECRET_ARN is ${JSON.stringify(secret)}`,
+    );
+  const mechanism = text('KAFKA_SASL_MECHANISM') || 'scram-sha-512';
+  if (mechanism !== 'scram-sha-512')
+    fail(
+      `MSK's SASL/SCRAM is SCRAM-SHA-512: KAFKA_SASL_MECHANISM=${mechanism} does not go with KAFKA_SASL_SECRET_ARN`,
+    );
+  return secret;
+};
+
+module.exports = {
+  mskSaslScram512,
+  source,
+  mskClusterArn,
+  bootstrapServers,
+  accessConfigurations,
+  iamStatements,
+};

@@ -170,6 +170,8 @@ describe('serverless package --stage aws', () => {
         AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `casino-events-aws-${STAGES[stage]!.stage}` },
       });
       expect(mapping).not.toHaveProperty('SelfManagedEventSource');
+      // No secret: the mappings use the cluster's IAM access control (or none).
+      expect(mapping).not.toHaveProperty('SourceAccessConfigurations');
       if (!STAGES[stage]!.only) expect(mapping).not.toHaveProperty('FilterCriteria');
     }
     const sync = resources.SyncTokensToHqLambdaFunction!.Properties as {
@@ -255,7 +257,7 @@ describe('serverless package --stage aws', () => {
     }
   });
 
-  it("gives the functions' own producers the SASL secret, not a password, and lets their role read it", async () => {
+  it("MSK with SASL/SCRAM: the mappings and the functions' own producers use the secret, not a password; the role may read it", async () => {
     const KMS_KEY = 'arn:aws:kms:ap-northeast-2:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
     const resources = await packageAws('secret', {
       MSK_CLUSTER_ARN: MSK_ARN,
@@ -263,6 +265,13 @@ describe('serverless package --stage aws', () => {
       KAFKA_SASL_SECRET_KMS_KEY_ARN: KMS_KEY,
       KAFKA_SSL: 'true',
     });
+    const mappingOf = expectOneMappingPerStage(resources);
+    for (const stage of Object.keys(STAGES)) {
+      expect(mappingOf(stage)).toMatchObject({
+        EventSourceArn: MSK_ARN,
+        SourceAccessConfigurations: [{ Type: 'SASL_SCRAM_512_AUTH', URI: SASL_SECRET }],
+      });
+    }
     const environments = functionEnvironments(resources);
     expect(environments.length).toBe(24);
     for (const variables of environments) {
@@ -296,5 +305,18 @@ describe('serverless package --stage aws', () => {
         KAFKA_SASL_MECHANISM: 'aws-msk-iam',
       }),
     ).toContain('KAFKA_SASL_MECHANISM=aws-msk-iam is Amazon MSK');
+    expect(
+      await failure('msk-secret-name', {
+        MSK_CLUSTER_ARN: MSK_ARN,
+        KAFKA_SASL_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:casino-AbCdEf',
+      }),
+    ).toContain('MSK only accepts SCRAM secrets named AmazonMSK_');
+    expect(
+      await failure('msk-scram-256', {
+        MSK_CLUSTER_ARN: MSK_ARN,
+        KAFKA_SASL_SECRET_ARN: SASL_SECRET,
+        KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      }),
+    ).toContain("MSK's SASL/SCRAM is SCRAM-SHA-512");
   });
 });
