@@ -27,6 +27,7 @@
 
 const SOURCES = ['msk', 'kafka'];
 const MSK_IAM = 'aws-msk-iam';
+const IAM_NEEDS_MSK = `KAFKA_SASL_MECHANISM=${MSK_IAM} is Amazon MSK's: it needs KAFKA_SOURCE=msk`;
 const SASL = {
   'scram-sha-512': 'saslScram512Auth',
   'scram-sha-256': 'saslScram256Auth',
@@ -80,8 +81,7 @@ const accessConfigurations = () => {
   const access = {};
   const secret = text('KAFKA_SASL_SECRET_ARN');
   const mechanism = text('KAFKA_SASL_MECHANISM') || 'scram-sha-512';
-  if (mechanism === MSK_IAM)
-    fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} is Amazon MSK's: it needs KAFKA_SOURCE=msk`);
+  if (mechanism === MSK_IAM) fail(IAM_NEEDS_MSK);
   const key = SASL[/** @type {keyof typeof SASL} */ (mechanism)];
   if (!key) fail(`KAFKA_SASL_MECHANISM must be one of ${Object.keys(SASL).join(', ')}`);
   if (secret) access[key] = [secret];
@@ -134,8 +134,8 @@ const secretStatements = () => {
  * producers and admin calls. Harmless on a cluster that uses SCRAM or no authentication.
  */
 const mskStatements = () => {
-  const producersSignIn = text('KAFKA_SASL_MECHANISM') === MSK_IAM;
   if (source() !== 'msk') return [];
+  const producersSignIn = text('KAFKA_SASL_MECHANISM') === MSK_IAM;
   const cluster = /** @type {string} */ (mskClusterArn());
   // arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid> → the same cluster's topics and groups.
   /** @param {'topic' | 'group'} kind */
@@ -168,8 +168,7 @@ const mskStatements = () => {
 
 /** The functions' role: what their own Kafka clients and their event source mappings need. */
 const iamStatements = () => {
-  if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && source() !== 'msk')
-    fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} is Amazon MSK's: it needs KAFKA_SOURCE=msk`);
+  if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && source() !== 'msk') fail(IAM_NEEDS_MSK);
   if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && text('KAFKA_SASL_SECRET_ARN'))
     fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} signs in with the functions' role: unset KAFKA_SASL_SECRET_ARN`);
   return [...secretStatements(), ...mskStatements()];
