@@ -121,6 +121,14 @@ const actionsOn = (statements: Statement[], resource: string): string[] =>
 const MSK_TOPICS = `${MSK_ARN.replace(':cluster/', ':topic/')}/*`;
 const MSK_GROUPS = `${MSK_ARN.replace(':cluster/', ':group/')}/*`;
 
+/** One file of a packaged function's zip (Python's zipfile: Node has no zip reader built in). */
+async function fileInZip(zip: string, file: string): Promise<string> {
+  const script =
+    'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())';
+  const { stdout } = await run('python3', ['-c', script, zip, file], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
 /** The mappings, by the logical id of the function they trigger. */
 function mappingsByFunction(resources: Record<string, Resource>): Map<string, Record<string, unknown>[]> {
   const byFunction = new Map<string, Record<string, unknown>[]>();
@@ -225,6 +233,14 @@ describe('serverless package --stage aws', () => {
     ]);
     // No secret to read: the role itself signs in.
     expect(statements.flatMap((s) => s.Action)).not.toContain('secretsmanager:GetSecretValue');
+    // The SDK packages come from the Lambda runtime (deploy/runtime-provided.json): esbuild leaves
+    // them as require calls instead of inlining them.
+    const bundle = await fileInZip(
+      path.join(work, 'msk-iam', 'gameSlotSpin.zip'),
+      'functions/http/game-slot-spin.js',
+    );
+    const runtimeProvided = JSON.parse(readFileSync(path.join(ROOT, 'deploy/runtime-provided.json'), 'utf8'));
+    for (const sdk of runtimeProvided as string[]) expect(bundle).toContain(`require("${sdk}")`);
   });
 
   it('self-managed Kafka: bootstrap servers, SASL/SCRAM secret and VPC access on every mapping', async () => {
