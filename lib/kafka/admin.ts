@@ -70,9 +70,11 @@ const isAlreadyExists = (error: unknown): boolean => {
 };
 
 /**
- * kafkajs' `waitForLeaders` only asks the controller; the leaders themselves open the partitions
- * a moment later, and until then produce and list-offsets fail with NOT_LEADER. A topic counts as
- * created once its leaders answer a list-offsets request.
+ * A topic counts as created once its leaders answer a list-offsets request. kafkajs'
+ * `waitForLeaders` is not enough and can fail a creation that succeeded: it asks one broker's
+ * metadata, retries only LEADER_NOT_AVAILABLE, and on a cluster a broker that has not yet learned
+ * of the new topic answers UNKNOWN_TOPIC_OR_PARTITION (seen in CI with three brokers). Even once
+ * the controller has leaders, they open the partitions a moment later (NOT_LEADER until then).
  */
 async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -105,7 +107,7 @@ export async function createTopics(specs: TopicSpec[], kafka?: Kafka): Promise<C
         configEntries: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
       }));
       try {
-        await admin.createTopics({ topics, waitForLeaders: true });
+        await admin.createTopics({ topics, waitForLeaders: false });
       } catch (error) {
         // Another process may have created them between our list and create: still idempotent.
         if (!isAlreadyExists(error)) throw error;
