@@ -110,7 +110,7 @@ describe('maximumRetryAttempts + kafka:// on-failure destination', () => {
     });
     expect(onlyRecord(first!.record.payload)).toEqual([onlyRecord(invocations[0]!.event)[0]]);
     expect(first!.record.payload.eventSource).toBe('SelfManagedKafka');
-    expect(server.output()).toMatch(new RegExp(`retries exhausted \\(2\\), sent to kafka://${t.dlq}`));
+    await server.waitForOutput(new RegExp(`retries exhausted \\(2\\), sent to kafka://${t.dlq}`));
 
     // Skipped records are committed; the next record flows normally.
     await waitFor(
@@ -210,7 +210,7 @@ describe('ReportBatchItemFailures', () => {
       ['0@3', '0@4'],
       ['0@3', '0@4'],
     ]);
-    expect(server.output()).toMatch(/outcome=invalid-response \(no-such-topic-0@0 is not in the batch\)/);
+    await server.waitForOutput(/outcome=invalid-response \(no-such-topic-0@0 is not in the batch\)/);
   });
 });
 
@@ -222,7 +222,7 @@ describe('function timeout', () => {
     const invocations = readInvocations(out.dir, 'timingOut');
     // The timed-out invocation never wrote its end line (its worker was terminated).
     expect(invocations.map((i) => i.outcome)).toEqual([undefined, 'ok']);
-    expect(server.output()).toMatch(
+    await server.waitForOutput(
       new RegExp(`timingOut ${t.timingOut}-0\\[0\\] .*outcome=timeout .*-> retry in 200 ms`),
     );
     expect(recordKeyText(deliveredRecords([invocations[1]!])[0]!)).toBe('slow');

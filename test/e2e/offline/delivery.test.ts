@@ -139,7 +139,7 @@ describe('a function that throws', () => {
       expect(gaps[n]).toBeGreaterThanOrEqual(delay - 20);
       expect(gaps[n]).toBeLessThan(delay + 1000);
     });
-    expect(server.output()).toMatch(/-> retry in 400 ms/);
+    await server.waitForOutput(/-> retry in 400 ms/);
     expect(coordinates(delivered)).toEqual(expect.arrayContaining(['0@0', '0@1', '0@2', '1@0']));
     await waitFor(async () => ((await committedOffsets(group, retryingTopic))[0] === 3 ? true : undefined), {
       what: 'offset 3 committed after the success',

@@ -164,8 +164,15 @@ describe('the event, for records produced with kcat', () => {
 
   it('logs one line per batch with function, topic-partitions, offsets, records, duration, outcome', async () => {
     await waitForSucceededRecords(out.dir, 'shape', 5);
-    const lines = server.output().match(/\[kafka-offline\] shape .*outcome=ok.*/g) ?? [];
-    expect(lines.length).toBe(succeeded(readInvocations(out.dir, 'shape')).length);
+    // The function records its invocation before the emulator logs the batch: wait for the line.
+    const okLines = () => server.output().match(/\[kafka-offline\] shape .*outcome=ok.*/g) ?? [];
+    const lines = await waitFor(
+      () => {
+        const found = okLines();
+        return found.length === succeeded(readInvocations(out.dir, 'shape')).length ? found : undefined;
+      },
+      { what: 'one outcome=ok line per succeeded shape batch' },
+    );
     expect(lines.join('\n')).toMatch(
       new RegExp(
         `shape (${shapeTopic}-\\d(\\[\\d+(\\.\\.\\d+)?\\]) ?)+ records=\\d+ filtered=0 attempt=1 duration=\\d+ms outcome=ok`,
@@ -270,7 +277,7 @@ describe('filterPatterns', () => {
       what: 'offset 8 committed',
     });
     expect(readInvocations(out.dir, 'filtered')).toHaveLength(invocationsBefore);
-    expect(server.output()).toMatch(
+    await server.waitForOutput(
       new RegExp(
         `filtered ${filteredTopic}-0\\[5\\.\\.7\\] records=0 filtered=3 attempt=0 duration=0ms outcome=filtered`,
       ),
