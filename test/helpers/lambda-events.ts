@@ -24,8 +24,10 @@ type Line =
 export function readInvocations(outDir: string, functionKey: string): Invocation[] {
   const file = path.join(outDir, `${functionKey}.jsonl`);
   if (!existsSync(file)) return [];
+  // The last piece is empty or a line still being written: only whole lines are read.
   const lines = readFileSync(file, 'utf8')
     .split('\n')
+    .slice(0, -1)
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Line);
   const byId = new Map<string, Invocation>();
