@@ -31,6 +31,10 @@ module.exports = {
   // kafkajs keeps retry timers alive after a consumer crashed (e.g. its topic was deleted), which
   // would keep jest running forever after the last test; every file still closes what it opened.
   forceExit: true,
+  // Several suites assert exactly what the nine shared catalogue topics grew by (nothing produced for
+  // a refused request); files running side by side would count each other's events. (On two cores
+  // jest's default is one worker already: this keeps bigger machines the same.)
+  maxWorkers: 1,
   // Broker round trips (group joins, rebalances) take seconds; e2e suites raise it further.
   testTimeout: 60_000,
   projects: [

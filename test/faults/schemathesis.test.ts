@@ -48,11 +48,16 @@ it('schemathesis finds no server error and no answer outside the document', asyn
     const child = spawn(SCRIPT, [base], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a timeout kills pip or st with it, so the pipes close.
+      detached: true,
     });
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 540_000);
-    child.on('exit', (exitCode) => {
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, 540_000);
+    // 'close', not 'exit': the pipes are read to their end first.
+    child.on('close', (exitCode) => {
       clearTimeout(timer);
       resolve(exitCode);
     });

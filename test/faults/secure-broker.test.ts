@@ -291,6 +291,7 @@ describe('the functions under serverless offline', () => {
       const shown = await request(`${server.httpUrl}/api/kafka/config`);
       expect(shown.text).toContain(arn);
       expect(shown.text).not.toContain(password);
+      await server.stop(); // every line it printed, read whole
       expect(server.output()).not.toContain(password);
     } finally {
       await secrets.stop();
@@ -330,6 +331,7 @@ describe('the functions under serverless offline', () => {
 
     const health = await request(`${server.httpUrl}/api/kafka/health`);
     expect(health.status).toBe(503);
+    await server.stop(); // every line it printed, read whole
     for (const text of [answer.text, health.text, server.output()])
       expect(text).not.toContain(WRONG_PASSWORD);
   });

@@ -92,10 +92,18 @@ it('every input reaches the end exactly once (deduplicated) despite failing batc
   const restartedAt = Date.now();
   server = await launch();
 
-  await waitFor(async () => ((await feedbackCount()) >= INPUTS ? true : undefined), {
+  // REWARD and FEEDBACK leave by different paths (REWARD straight from the first stage): wait for both.
+  const allThrough = async () => {
+    const notifications = await allEvents('notifications');
+    return (
+      outputsByInput(notifications, inputIds, 'FEEDBACK').size >= INPUTS &&
+      outputsByInput(notifications, inputIds, 'REWARD').size >= paying.size
+    );
+  };
+  await waitFor(async () => ((await allThrough()) ? true : undefined), {
     timeoutMs: 240_000,
     intervalMs: 1000,
-    what: `all ${INPUTS} inputs to reach the end of the pipeline`,
+    what: `all ${INPUTS} inputs to reach the end of the pipeline, and every paying spin its reward`,
   });
   const recoveryMs = Date.now() - restartedAt;
 

@@ -38,7 +38,8 @@ const SERVERLESS_BIN = path.resolve(__dirname, '../../node_modules/.bin/serverle
 const running = new Map<ChildProcess, OfflineServer>();
 
 const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  // Not skipped once the leader has exited: members of its group (orphans) may still be running.
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
@@ -87,10 +88,19 @@ export async function startOffline(options: StartOfflineOptions): Promise<Offlin
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // 'exit' can come before the last output is read from the pipes: `exited` also waits for them
+  // (bounded, since a grandchild that inherited a pipe could hold it open).
+  const pipesClosed = Promise.all(
+    [child.stdout, child.stderr].map((stream) => new Promise((resolve) => stream?.once('close', resolve))),
+  );
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {
       running.delete(child);
-      resolve();
+      const bound = setTimeout(resolve, 2_000);
+      void pipesClosed.then(() => {
+        clearTimeout(bound);
+        resolve();
+      });
     });
   });
 
@@ -112,8 +122,9 @@ export async function startOffline(options: StartOfflineOptions): Promise<Offlin
         resolve(match);
         return true;
       };
+      let finished = false;
       const onExit = () => {
-        if (check()) return;
+        if (finished || check()) return;
         finish();
         reject(new Error(`serverless offline exited before printing ${pattern}:\n${text.slice(-4000)}`));
       };
@@ -126,16 +137,16 @@ export async function startOffline(options: StartOfflineOptions): Promise<Offlin
         );
       }, timeoutMs);
       const finish = () => {
+        finished = true;
         clearTimeout(timer);
         listeners.delete(listener);
-        child.off('exit', onExit);
       };
       const listener = () => {
         check();
       };
       if (check()) return;
       listeners.add(listener);
-      child.once('exit', onExit);
+      void exited.then(onExit);
     });
 
   const server: OfflineServer = {

@@ -87,6 +87,8 @@ it('credentials the broker cannot accept: a prompt 503 naming the problem, not a
 });
 
 it('the password and the admin key appear in no answer and no log line', async () => {
+  // Stopped first, so that every line the service printed (its shutdown too) is read.
+  await server.stop();
   // serverless-offline itself prints the API key it accepts once at startup ("Key with token"), a
   // local development convenience of the emulator, not our functions' logging: that banner is excluded.
   const logs = server
