@@ -1,13 +1,6 @@
-import { type Admin, type Kafka, KafkaJSProtocolError } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { createTopics } from '../../../lib/kafka/admin';
-
-// kafkajs' type declarations lag its constructor; this matches the runtime signature.
-const ProtocolError = KafkaJSProtocolError as unknown as new (e: {
-  type: string;
-  code: number;
-  retriable: boolean;
-  message: string;
-}) => KafkaJSProtocolError;
+import { ProtocolError } from '../../helpers/kafkajs-errors';
 
 /** kafkajs' error for a broker that has not learned of a topic yet. */
 const unknownTopic = () =>

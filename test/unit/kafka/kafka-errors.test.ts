@@ -3,22 +3,10 @@ import {
   KafkaJSError,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
-  KafkaJSProtocolError,
-  KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { BrokerUnavailableError, PayloadTooLargeError, ValidationError } from '../../../lib/errors';
 import { toKafkaError } from '../../../lib/kafka/kafka-errors';
-
-// kafkajs' type declarations lag its constructors; these match the runtime signatures.
-const ProtocolError = KafkaJSProtocolError as unknown as new (e: {
-  type: string;
-  code: number;
-  retriable: boolean;
-  message: string;
-}) => KafkaJSProtocolError;
-const SaslError = KafkaJSSASLAuthenticationError as unknown as new (
-  message: string,
-) => KafkaJSSASLAuthenticationError;
+import { ProtocolError, SaslError } from '../../helpers/kafkajs-errors';
 
 // Unit tests may build kafkajs errors: they describe the client's failure modes, no broker involved.
 describe('toKafkaError', () => {
