@@ -28,6 +28,8 @@
 const SOURCES = ['msk', 'kafka'];
 const MSK_IAM = 'aws-msk-iam';
 const IAM_NEEDS_MSK = `KAFKA_SASL_MECHANISM=${MSK_IAM} is Amazon MSK's: it needs KAFKA_SOURCE=msk`;
+/** Whether the functions' own clients sign in to MSK with their role (IAM access control). */
+const producersUseIam = () => text('KAFKA_SASL_MECHANISM') === MSK_IAM;
 const SASL = {
   'scram-sha-512': 'saslScram512Auth',
   'scram-sha-256': 'saslScram256Auth',
@@ -135,7 +137,7 @@ const secretStatements = () => {
  */
 const mskStatements = () => {
   if (source() !== 'msk') return [];
-  const producersSignIn = text('KAFKA_SASL_MECHANISM') === MSK_IAM;
+  const producersSignIn = producersUseIam();
   const cluster = /** @type {string} */ (mskClusterArn());
   // arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid> → the same cluster's topics and groups.
   /** @param {'topic' | 'group'} kind */
@@ -168,8 +170,8 @@ const mskStatements = () => {
 
 /** The functions' role: what their own Kafka clients and their event source mappings need. */
 const iamStatements = () => {
-  if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && source() !== 'msk') fail(IAM_NEEDS_MSK);
-  if (text('KAFKA_SASL_MECHANISM') === MSK_IAM && text('KAFKA_SASL_SECRET_ARN'))
+  if (producersUseIam() && source() !== 'msk') fail(IAM_NEEDS_MSK);
+  if (producersUseIam() && text('KAFKA_SASL_SECRET_ARN'))
     fail(`KAFKA_SASL_MECHANISM=${MSK_IAM} signs in with the functions' role: unset KAFKA_SASL_SECRET_ARN`);
   return [...secretStatements(), ...mskStatements()];
 };
