@@ -1,6 +1,8 @@
 /**
- * Typed errors. HTTP handlers map `HttpError`s to status codes; stage handlers send
- * `NonRetriableError`s to the dead-letter topic and rethrow everything else so the batch is retried.
+ * The one error taxonomy of the service. Every error we raise is an `AppError` with a machine-readable
+ * `code`, a `retriable` flag and, where it came from something else, a `cause`. Endpoints answer with
+ * the status `HTTP_STATUS` gives its code; stages dead-letter a record whose error is not retriable
+ * and fail (so the batch is delivered again) on anything retriable or unknown.
  */
 
 export interface FieldIssue {
@@ -9,88 +11,124 @@ export interface FieldIssue {
   message: string;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    message: string,
-    readonly issues: FieldIssue[] = [],
-  ) {
-    super(message);
-  }
+/** Each code's HTTP status: the one table endpoints answer from. */
+export const HTTP_STATUS = {
+  validation_failed: 400,
+  malformed_json: 400,
+  invalid_topic: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  /** A business rule refused the event (a stage dead-letters it). */
+  rejected: 422,
+  misconfigured: 500,
+  /** A dependency (Kafka, DynamoDB, headquarters) is unreachable or refused for now. */
+  broker_unavailable: 503,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof HTTP_STATUS;
+
+export interface AppErrorOptions {
+  retriable?: boolean;
+  cause?: unknown;
+  issues?: FieldIssue[];
+  /** Answer headers (e.g. Retry-After). */
+  headers?: Record<string, string>;
 }
 
-export abstract class HttpError extends Error {
-  abstract readonly statusCode: number;
-  /** Machine-readable code returned in the JSON body. */
-  abstract readonly code: string;
-  readonly headers: Record<string, string> = {};
-  /** Whether `message` may be shown to the caller (never true for 5xx). */
+export class AppError extends Error {
+  override readonly name: string = 'AppError';
+  readonly retriable: boolean;
+  readonly issues: FieldIssue[];
+  readonly headers: Record<string, string>;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retriable = options.retriable ?? false;
+    this.issues = options.issues ?? [];
+    this.headers = options.headers ?? {};
+  }
+  get statusCode(): number {
+    return HTTP_STATUS[this.code];
+  }
+  /** Whether `message` may be shown to a caller: our own wording, never a 500's internals. */
   get expose(): boolean {
-    return this.statusCode < 500;
+    return this.statusCode !== 500;
   }
 }
 
-export class ValidationError extends HttpError {
+export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
-  readonly statusCode = 400;
-  readonly code = 'validation_failed';
-  constructor(
-    message: string,
-    readonly issues: FieldIssue[],
-  ) {
-    super(message);
+  constructor(message: string, issues: FieldIssue[]) {
+    super('validation_failed', message, { issues });
   }
 }
 
-export class MalformedJsonError extends HttpError {
+export class MalformedJsonError extends AppError {
   override readonly name = 'MalformedJsonError';
-  readonly statusCode = 400;
-  readonly code = 'malformed_json';
+  constructor(message: string) {
+    super('malformed_json', message);
+  }
 }
 
-export class PayloadTooLargeError extends HttpError {
+export class PayloadTooLargeError extends AppError {
   override readonly name = 'PayloadTooLargeError';
-  readonly statusCode = 413;
-  readonly code = 'payload_too_large';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('payload_too_large', message, options);
+  }
 }
 
-export class UnsupportedMediaTypeError extends HttpError {
+export class UnsupportedMediaTypeError extends AppError {
   override readonly name = 'UnsupportedMediaTypeError';
-  readonly statusCode = 415;
-  readonly code = 'unsupported_media_type';
+  constructor(message: string) {
+    super('unsupported_media_type', message);
+  }
 }
 
-export class NotFoundError extends HttpError {
+export class NotFoundError extends AppError {
   override readonly name = 'NotFoundError';
-  readonly statusCode = 404;
-  readonly code = 'not_found';
+  constructor(message: string) {
+    super('not_found', message);
+  }
 }
 
-export class InvalidTopicError extends HttpError {
+export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError';
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+export class InvalidTopicError extends AppError {
   override readonly name = 'InvalidTopicError';
-  readonly statusCode = 400;
-  readonly code = 'invalid_topic';
   constructor(
     readonly topic: string,
     reason: string,
   ) {
-    super(`Invalid topic name ${JSON.stringify(topic)}: ${reason}`);
+    super('invalid_topic', `Invalid topic name ${JSON.stringify(topic)}: ${reason}`);
   }
 }
 
-/** The broker cannot be reached or did not acknowledge in time: the caller should retry later. */
-export class BrokerUnavailableError extends HttpError {
+/** The broker cannot be reached or did not acknowledge in time: try again later. */
+export class BrokerUnavailableError extends AppError {
   override readonly name = 'BrokerUnavailableError';
-  readonly statusCode = 503;
-  readonly code = 'broker_unavailable';
-  override readonly headers: Record<string, string>;
   constructor(
     message = 'Kafka is unavailable',
     readonly retryAfterSeconds = 5,
-    options?: ErrorOptions,
+    options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+    super('broker_unavailable', message, {
+      ...options,
+      retriable: true,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
   }
   /** Our own wording, with nothing of the cause: safe to show although it is a 5xx. */
   override get expose(): boolean {
@@ -98,15 +136,41 @@ export class BrokerUnavailableError extends HttpError {
   }
 }
 
-/** A record that will never succeed however often it is retried (bad bytes, bad schema, business rejection). */
-export class NonRetriableError extends Error {
-  override readonly name = 'NonRetriableError';
+/** Another dependency (DynamoDB, headquarters) is unavailable or throttling: try again later. */
+export class DependencyUnavailableError extends AppError {
+  override readonly name = 'DependencyUnavailableError';
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super('unavailable', message, {
+      cause: options?.cause,
+      retriable: true,
+      headers: { 'Retry-After': String(options?.retryAfterSeconds ?? 5) },
+    });
+  }
+  override get expose(): boolean {
+    return true;
+  }
+}
+
+/**
+ * An event a business rule refuses and always will (a stage dead-letters it with `reason`), however
+ * often it is delivered.
+ */
+export class RejectedError extends AppError {
+  override readonly name = 'RejectedError';
   constructor(
     message: string,
     readonly reason: string,
-    options?: ErrorOptions,
+    options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('rejected', message, options);
+  }
+}
+
+/** A setting is missing or wrong: nothing works until it is fixed. */
+export class ConfigError extends AppError {
+  override readonly name = 'ConfigError';
+  constructor(message: string, issues: FieldIssue[] = []) {
+    super('misconfigured', message, { issues });
   }
 }
 
@@ -116,6 +180,10 @@ export const fieldIssues = (
   prefix: readonly PropertyKey[] = [],
 ): FieldIssue[] =>
   issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
+
+/** Field issues in one line, e.g. `data.amount: too small; user_id: required`. */
+export const describeIssues = (issues: readonly FieldIssue[], whole = '(body)'): string =>
+  issues.map((i) => `${i.path || whole}: ${i.message}`).join('; ');
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);

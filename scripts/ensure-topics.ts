@@ -1,4 +1,4 @@
-import { ensureCatalogueTopics } from '../lib/kafka/admin';
+import { ensureCatalogueTopics } from '../lib/events/topics';
 
 /** Create the catalogue topics and their dead-letter topics on the configured broker (idempotent). */
 export async function ensureTopics(log: (line: string) => void = console.log): Promise<void> {

@@ -8,14 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CompressionTypes, type Consumer, type Kafka, type Message, type Producer } from 'kafkajs';
 import { config } from '../../lib/config';
-import {
-  completeEvent,
-  createKafka,
-  createTopics,
-  deleteTopics,
-  toMessage,
-  withAdmin,
-} from '../../lib/kafka';
+import { completeEvent } from '../../lib/events/publish';
+import { createKafka, createTopics, deleteTopics, toMessage, withAdmin } from '../../lib/kafka';
 
 const run = promisify(execFile);
 

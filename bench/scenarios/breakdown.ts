@@ -4,7 +4,8 @@
  * kafkajs send of the same message(s), and the handler's CPU-only part (parse, fill in, validate,
  * serialise) for a 1 000-event batch. The difference is the per-request work that is ours.
  */
-import { completeEvent, disconnectProducer, toMessage, validateEvents } from '../../lib/kafka';
+import { completeEvent, validateEvents } from '../../lib/events/publish';
+import { disconnectProducer, toMessage } from '../../lib/kafka';
 import { type RawProducer, userAction, userActionMessage } from '../lib/kafka';
 import { median, round } from '../lib/stats';
 

@@ -1,8 +1,13 @@
 import { stageHandler } from '../../lib/middleware/stage-handler';
 import { analyzeGameResult } from '../../lib/pipeline/analyze-game-result';
+import { declareStage } from '../../lib/pipeline/stage';
 
-export const handler = stageHandler({
+export const stage = declareStage({
   name: 'analyze-game-result',
+  description: 'Slot pipeline: a finished spin on analytics becomes real-time feedback (dopamine trigger)',
   topic: 'analytics',
+  eventTypes: ['GAME_COMPLETED'],
   rule: analyzeGameResult,
 });
+
+export const handler = stageHandler(stage);

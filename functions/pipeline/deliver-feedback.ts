@@ -1,8 +1,12 @@
 import { stageHandler } from '../../lib/middleware/stage-handler';
 import { deliverFeedback } from '../../lib/pipeline/deliver-feedback';
+import { declareStage } from '../../lib/pipeline/stage';
 
-export const handler = stageHandler({
+export const stage = declareStage({
   name: 'deliver-feedback',
+  description: "Feedback on real_time_feedback becomes the player's FEEDBACK notification",
   topic: 'real_time_feedback',
   rule: deliverFeedback,
 });
+
+export const handler = stageHandler(stage);

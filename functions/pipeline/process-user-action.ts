@@ -1,8 +1,12 @@
 import { stageHandler } from '../../lib/middleware/stage-handler';
 import { processUserAction } from '../../lib/pipeline/process-user-action';
+import { declareStage } from '../../lib/pipeline/stage';
 
-export const handler = stageHandler({
+export const stage = declareStage({
   name: 'process-user-action',
+  description: 'Slot pipeline: a spin becomes a reward notice and a game record on analytics',
   topic: 'user_actions',
   rule: processUserAction,
 });
+
+export const handler = stageHandler(stage);

@@ -1,8 +1,12 @@
 import { stageHandler } from '../../lib/middleware/stage-handler';
 import { processVipEvent } from '../../lib/pipeline/process-vip-event';
+import { declareStage } from '../../lib/pipeline/stage';
 
-export const handler = stageHandler({
+export const stage = declareStage({
   name: 'process-vip-event',
+  description: "A VIP tier reached becomes the player's perks notification",
   topic: 'vip_events',
   rule: processVipEvent,
 });
+
+export const handler = stageHandler(stage);

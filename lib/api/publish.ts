@@ -1,7 +1,7 @@
 import { config } from '../config';
 import { PayloadTooLargeError, ValidationError } from '../errors';
 import type { CatalogueTopic } from '../events/catalogue';
-import { completeEvent, type Delivery, produceEvents } from '../kafka/producer';
+import { completeEvent, type Delivery, produceEvents } from '../events/publish';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

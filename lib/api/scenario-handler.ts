@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { produceEvents } from '../kafka/producer';
+import { produceEvents } from '../events/publish';
 import { accepted, httpHandler } from '../middleware';
 import type { ScenarioStart } from './scenarios';
 

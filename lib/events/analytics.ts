@@ -17,7 +17,8 @@ export const GameCompletedData = z.looseObject({
   metric: z.literal('game_completed'),
   bet_amount: z.number().finite().nonnegative(),
   payout: z.number().finite().nonnegative(),
-  symbols: z.array(z.string().min(1).max(64)).min(1).max(64),
+  /** The reels, when the game server reported them (a near miss needs them). */
+  symbols: z.array(z.string().min(1).max(64)).min(1).max(64).optional(),
   game_id: z.string().min(1).max(128).optional(),
 });
 export type GameCompleted = z.infer<typeof GameCompletedData>;

@@ -38,17 +38,39 @@ export const topicEvent = <Data extends z.ZodType>(data: Data) => z.strictObject
 export const nowEpochSeconds = (): number => Date.now() / 1000;
 
 /**
- * Check `value` against a stricter schema (for one kind of event) and report its issues under
- * `path`, so callers see exactly which field is wrong rather than a vague union failure.
+ * One kind of event whose `data` must also match a stricter schema, e.g. a `SLOT_SPIN` action or a
+ * `GACHA_OPENED` event: which field names the kind, its value, and the schema its data must match.
  */
-export function refineWith(
-  ctx: z.RefinementCtx,
-  schema: z.ZodType,
-  value: unknown,
-  path: PropertyKey[],
-): void {
-  const result = schema.safeParse(value);
-  for (const issue of result.error?.issues ?? []) {
-    ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path] });
-  }
+export interface DataCondition {
+  field: 'event_type' | 'data.action';
+  equals: string;
+  data: z.ZodType;
+}
+
+const kindOf = (event: { event_type?: unknown; data?: unknown }, field: DataCondition['field']): unknown =>
+  field === 'event_type' ? event.event_type : (event.data as { action?: unknown } | undefined)?.action;
+
+/**
+ * `schema` with `condition` enforced, naming exactly which data field is wrong, and the same rule
+ * written into its JSON Schema (if/then), so the OpenAPI document says what the code enforces.
+ */
+export function withDataCondition<Schema extends z.ZodObject>(schema: Schema, condition: DataCondition) {
+  const { field, equals, data } = condition;
+  const { $schema: _dialect, ...dataSchema } = z.toJSONSchema(data, { io: 'input', unrepresentable: 'any' });
+  const when =
+    field === 'event_type'
+      ? { properties: { event_type: { const: equals } }, required: ['event_type'] }
+      : {
+          properties: { data: { properties: { action: { const: equals } }, required: ['action'] } },
+          required: ['data'],
+        };
+  return schema
+    .superRefine((event, ctx) => {
+      if (kindOf(event, field) !== equals) return;
+      const result = data.safeParse(event.data);
+      for (const issue of result.error?.issues ?? []) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
+      }
+    })
+    .meta({ allOf: [{ if: when, then: { properties: { data: dataSchema } } }] });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Money, refineWith, topicEvent } from './envelope';
+import { type DataCondition, Money, topicEvent, withDataCondition } from './envelope';
 
 export const Rarity = z.enum(['common', 'rare', 'epic', 'legendary']);
 export const GachaItem = z.strictObject({ item_id: z.string().min(1).max(128), rarity: Rarity });
@@ -14,9 +14,12 @@ export const GachaOpenedData = z.looseObject({
 });
 
 export const GameEventData = z.looseObject({});
-export const GameEvent = topicEvent(GameEventData).superRefine((event, ctx) => {
-  if (event.event_type === 'GACHA_OPENED') refineWith(ctx, GachaOpenedData, event.data, ['data']);
-});
+export const gachaOpenedCondition: DataCondition = {
+  field: 'event_type',
+  equals: 'GACHA_OPENED',
+  data: GachaOpenedData,
+};
+export const GameEvent = withDataCondition(topicEvent(GameEventData), gachaOpenedCondition);
 export type Rarity = z.infer<typeof Rarity>;
 export type GachaOpened = z.infer<typeof GachaOpenedData>;
 export type GameEvent = z.infer<typeof GameEvent>;

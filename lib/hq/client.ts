@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, errorMessage, NonRetriableError } from '../errors';
+import { ConfigError, errorMessage, RejectedError } from '../errors';
 
 /**
  * The client of the headquarters (the operator's central system) that cyber-token grants are
@@ -39,7 +39,7 @@ export class HqUnavailableError extends Error {
 }
 
 /** The headquarters refused the grant (a 4xx): retrying cannot help, so it is dead-lettered. */
-export class HqRejectedError extends NonRetriableError {
+export class HqRejectedError extends RejectedError {
   constructor(
     message: string,
     readonly status: number,

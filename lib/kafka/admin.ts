@@ -1,7 +1,6 @@
 import { type Admin, ConfigResourceTypes, type ITopicConfig, type Kafka } from 'kafkajs';
 import { config, type KafkaConfig } from '../config';
 import { NotFoundError } from '../errors';
-import { catalogueTopics, deadLetterTopic } from '../events/catalogue';
 import { cachedConnection } from './cached-connection';
 import { createKafka, getKafka } from './client';
 import { toKafkaError } from './kafka-errors';
@@ -120,14 +119,6 @@ export async function createTopics(specs: TopicSpec[], kafka?: Kafka): Promise<C
     return { created: missing.map((s) => s.topic), existing };
   }, kafka);
 }
-
-/** The nine catalogue topics and their dead-letter topics, with the configured partitions. */
-export function catalogueTopicSpecs(): TopicSpec[] {
-  return catalogueTopics.flatMap((topic) => [{ topic }, { topic: deadLetterTopic(topic) }]);
-}
-
-export const ensureCatalogueTopics = (kafka?: Kafka): Promise<CreateTopicsResult> =>
-  createTopics(catalogueTopicSpecs(), kafka);
 
 /** Topics with their partition counts, internal topics left out. */
 export async function listTopics(kafka?: Kafka): Promise<TopicInfo[]> {

@@ -1,5 +1,5 @@
 import { KafkaJSError, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from 'kafkajs';
-import { BrokerUnavailableError, HttpError, PayloadTooLargeError } from '../errors';
+import { AppError, BrokerUnavailableError, PayloadTooLargeError } from '../errors';
 
 // Errors that mean "the cluster is not reachable or not answering right now".
 const UNAVAILABLE = new Set([
@@ -39,7 +39,7 @@ const rootCause = (error: KafkaJSError): Error => {
 
 /** Translate a kafkajs failure into one of our typed errors; anything else is returned unchanged. */
 export function toKafkaError(error: unknown): unknown {
-  if (error instanceof HttpError || !(error instanceof KafkaJSError)) return error;
+  if (error instanceof AppError || !(error instanceof KafkaJSError)) return error;
   const root = rootCause(error);
   if (root instanceof KafkaJSProtocolError && TOO_LARGE.has(root.type)) {
     return new PayloadTooLargeError('The events are larger than the broker accepts', { cause: error });

@@ -11,29 +11,13 @@ import {
   type ProducerRecord,
   type RecordMetadata,
 } from 'kafkajs';
-import type { z } from 'zod';
 import { config } from '../config';
-import {
-  BrokerUnavailableError,
-  type FieldIssue,
-  fieldIssues,
-  PayloadTooLargeError,
-  ValidationError,
-} from '../errors';
-import { type CatalogueTopic, catalogue, type TopicEvent } from '../events/catalogue';
-import { nowEpochSeconds } from '../events/envelope';
+import { BrokerUnavailableError, PayloadTooLargeError } from '../errors';
 import { log } from '../log';
 import { cachedConnection } from './cached-connection';
 import { getKafka } from './client';
 import { toKafkaError } from './kafka-errors';
 import { assertValidTopicName } from './topic-name';
-
-export interface Delivery {
-  event_id: string;
-  topic: string;
-  partition: number;
-  offset: string;
-}
 
 /**
  * kafkajs groups a send's messages by partition in their original order but reports only each
@@ -194,53 +178,4 @@ export async function sendMessages(topic: string, messages: Message[]): Promise<
       log.warn('kafka left events unacknowledged; sending them again', { topic, count: pending.length });
   }
   return placed as Placement[];
-}
-
-/** The body fields callers may leave out: the server fills in an id, the time and the type. */
-export type EventInput = Record<string, unknown>;
-
-export function completeEvent<T extends CatalogueTopic>(
-  topic: T,
-  input: EventInput,
-): Record<string, unknown> {
-  return {
-    event_id: randomUUID(),
-    event_type: catalogue[topic].defaultEventType,
-    timestamp: nowEpochSeconds(),
-    ...input,
-  };
-}
-
-/** Validate events against their topic's schema, naming every wrong field (prefixed by its index in a batch). */
-export function validateEvents<T extends CatalogueTopic>(
-  topic: T,
-  events: unknown[],
-  pathPrefix: (index: number) => (string | number)[] = (i) => (events.length === 1 ? [] : ['events', i]),
-): TopicEvent<T>[] {
-  const schema: z.ZodType = catalogue[topic].schema;
-  const issues: FieldIssue[] = [];
-  const valid = events.map((event, index) => {
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) issues.push(...fieldIssues(parsed.error.issues, pathPrefix(index)));
-    return parsed.data as TopicEvent<T>;
-  });
-  if (issues.length > 0) {
-    throw new ValidationError(
-      `${topic} event failed validation: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`,
-      issues,
-    );
-  }
-  return valid;
-}
-
-/** Validate and produce catalogue events in one call; nothing is sent unless every event is valid. */
-export async function produceEvents<T extends CatalogueTopic>(
-  topic: T,
-  events: unknown[],
-  pathPrefix?: (index: number) => (string | number)[],
-): Promise<Delivery[]> {
-  const valid = validateEvents(topic, events, pathPrefix);
-  const messages = valid.map((event) => toMessage(event));
-  const placed = await sendMessages(topic, messages);
-  return valid.map((event, i) => ({ event_id: event.event_id, topic, ...placed[i]! }));
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, ValidationError } from '../errors';
+import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { toProxyResult } from './http-response';
 
@@ -9,18 +9,18 @@ export interface ErrorBody {
 }
 
 /**
- * The one place an error becomes an HTTP answer: typed errors keep their status and message;
+ * The one place an error becomes an HTTP answer: typed errors answer with their code's status (HTTP_STATUS) and message;
  * anything else is a 500 whose body says nothing about internals (the log has the details).
  */
 export function errorResponse(error: unknown, log: Logger, requestId?: string): APIGatewayProxyResult {
-  const known = error instanceof HttpError ? error : undefined;
+  const known = error instanceof AppError ? error : undefined;
   const statusCode = known?.statusCode ?? 500;
   const message = known?.expose ? known.message : 'Internal server error';
   const body: ErrorBody = {
     error: {
-      code: known?.code ?? 'internal_error',
+      code: known?.expose ? known.code : 'internal_error',
       message,
-      ...(error instanceof ValidationError && { issues: error.issues }),
+      ...(known?.expose && known.issues.length > 0 && { issues: known.issues }),
     },
     ...(requestId && { request_id: requestId }),
   };

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ConfigError, errorMessage, fieldIssues, NonRetriableError } from '../errors';
+import { AppError, ConfigError, errorMessage, fieldIssues, RejectedError } from '../errors';
 import { type CatalogueTopic, catalogue, type TopicEvent } from '../events/catalogue';
 import { nowEpochSeconds } from '../events/envelope';
 import {
@@ -14,51 +14,11 @@ import {
   toMessage,
 } from '../kafka';
 import { createLogger, type Logger } from '../log';
+import type { Emit, StageDeclaration } from '../pipeline/stage';
 import { DeliveryCounter, deadLetterMessage, deadLetterOf, type RecordFailure } from './dead-letter';
 import { outputEventId } from './deterministic-id';
 
 type Message = Parameters<typeof sendMessages>[1][number];
-
-/** One event a rule asks the stage to produce; the stage adds the id, time, user and correlation. */
-export type Emit = {
-  [T in CatalogueTopic]: {
-    topic: T;
-    event_type: string;
-    data: TopicEvent<T>['data'];
-    /** Whose event it is; the input's user unless set. */
-    user_id?: string;
-    /**
-     * Names this output among the record's outputs, for its deterministic id. Defaults to
-     * `<topic>/<event_type>#<n>`, which is stable as long as the rule is.
-     */
-    kind?: string;
-  };
-}[CatalogueTopic];
-
-export interface RuleContext {
-  record: LambdaKafkaRecord;
-  /** How many times this container has been handed this record (1 = first delivery). */
-  attempt: number;
-  log: Logger;
-}
-
-/**
- * A stage's business: what one valid input event leads to. Pure for every stage but the one that
- * calls the headquarters. Throw a `NonRetriableError` for an event that can never succeed (it is
- * dead-lettered); anything else thrown fails the batch, which is then delivered again.
- */
-export type StageRule<T extends CatalogueTopic> = (
-  event: TopicEvent<T>,
-  context: RuleContext,
-) => readonly Emit[] | Promise<readonly Emit[]>;
-
-export interface StageSpec<T extends CatalogueTopic> {
-  /** The stage's name: in logs, dead letters and every derived event id. Never rename a deployed stage. */
-  name: string;
-  /** The topic its event source reads; each record is validated with this topic's schema. */
-  topic: T;
-  rule: StageRule<T>;
-}
 
 export interface StageSummary {
   records: number;
@@ -143,7 +103,7 @@ const rejectNonKafkaEvents: middy.MiddlewareObj<LambdaKafkaEvent> = {
  * any other failure (a produce, an unavailable dependency) throws, so the whole batch is retried,
  * which the deterministic ids make harmless.
  */
-export function stageHandler<T extends CatalogueTopic>(spec: StageSpec<T>) {
+export function stageHandler<T extends CatalogueTopic>(spec: StageDeclaration<T>) {
   const log = createLogger({ function: spec.name });
   const schema = catalogue[spec.topic].schema as unknown as z.ZodType<TopicEvent<T>>;
   const deliveries = new DeliveryCounter();
@@ -165,8 +125,10 @@ export function stageHandler<T extends CatalogueTopic>(spec: StageSpec<T>) {
     try {
       emits = await spec.rule(input, { record, attempt, log: recordLog });
     } catch (error) {
-      if (error instanceof NonRetriableError) {
-        return fail({ reason: 'rejected', ruleReason: error.reason, error: error.message });
+      // Not retriable: it would fail the same way however often it came back, so it is dead-lettered.
+      if (error instanceof AppError && !error.retriable) {
+        const ruleReason = error instanceof RejectedError ? error.reason : error.code;
+        return fail({ reason: 'rejected', ruleReason, error: error.message });
       }
       recordLog.warn('stage rule failed; the batch will be retried', { error, attempt });
       throw error;

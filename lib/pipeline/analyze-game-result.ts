@@ -1,8 +1,8 @@
-import { NonRetriableError } from '../errors';
+import { RejectedError } from '../errors';
 import { type AnalyticsEvent, type GameCompleted, GameCompletedData } from '../events/analytics';
-import type { Emit } from '../middleware/stage-handler';
 import { BIG_WIN_MULTIPLIER } from './config';
 import { amount, round2 } from './notify';
+import type { Emit } from './stage';
 
 export type SpinFeedbackType = 'BIG_WIN' | 'WIN' | 'NEAR_MISS' | 'LOSS';
 
@@ -48,7 +48,7 @@ export function classifySpin({
       message: `You won ${amount(payout)} coins.`,
     };
   }
-  if (isNearMiss(symbols)) {
+  if (symbols !== undefined && isNearMiss(symbols)) {
     return {
       feedback_type: 'NEAR_MISS',
       intensity: 0.5,
@@ -64,10 +64,7 @@ export function analyzeGameResult(event: AnalyticsEvent): Emit[] {
   const parsed = GameCompletedData.safeParse(event.data);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new NonRetriableError(
-      `GAME_COMPLETED lacks what the feedback needs: ${fields}`,
-      'invalid_game_result',
-    );
+    throw new RejectedError(`GAME_COMPLETED lacks what the feedback needs: ${fields}`, 'invalid_game_result');
   }
   const result = parsed.data;
   return [

@@ -1,8 +1,8 @@
-import { NonRetriableError } from '../errors';
+import { RejectedError } from '../errors';
 import { type AnalyticsEvent, GachaSpendData } from '../events/analytics';
-import type { Emit } from '../middleware/stage-handler';
 import { RARITY_ORDER, VIP_TIERS } from './config';
 import { round2 } from './notify';
+import type { Emit } from './stage';
 
 /**
  * The highest VIP tier whose threshold this spend crosses: the user's total goes from below it to
@@ -26,7 +26,7 @@ export function analyzeMonetization(event: AnalyticsEvent): Emit[] {
   const parsed = GachaSpendData.safeParse(event.data);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new NonRetriableError(`GACHA_SPEND lacks what the metrics need: ${fields}`, 'invalid_spend');
+    throw new RejectedError(`GACHA_SPEND lacks what the metrics need: ${fields}`, 'invalid_spend');
   }
   const spend = parsed.data;
   const after = spend.lifetime_spend ?? spend.amount;

@@ -1,7 +1,7 @@
 import type { FeedbackEvent } from '../events/real-time-feedback';
-import type { Emit } from '../middleware/stage-handler';
 import { RARITY_FEEDBACK } from './config';
 import { notify } from './notify';
+import type { Emit } from './stage';
 
 const TITLES: Record<string, string> = {
   BIG_WIN: 'Big win!',

@@ -1,7 +1,7 @@
 import type { AdultContentEvent } from '../events/adult-content';
-import type { Emit } from '../middleware/stage-handler';
 import { ADULT_MINIMUM_AGE } from './config';
 import { notify } from './notify';
+import type { Emit } from './stage';
 
 export type AccessDecision =
   | { decision: 'allowed'; reason: 'verified_adult' }

@@ -1,4 +1,4 @@
-import type { Emit } from '../middleware/stage-handler';
+import type { Emit } from './stage';
 
 /**
  * The notification types the pipelines send. `notifications` is the end of every pipeline and its

@@ -1,8 +1,8 @@
-import { NonRetriableError } from '../errors';
+import { RejectedError } from '../errors';
 import type { BattlePassEvent } from '../events/battle-pass';
-import type { Emit } from '../middleware/stage-handler';
 import { BATTLE_PASS_LEVELS } from './config';
 import { amount, notify } from './notify';
+import type { Emit } from './stage';
 
 /** The level a total XP reaches in the level table. */
 export function levelFor(totalXp: number): number {
@@ -21,13 +21,13 @@ export function processBattlePass(event: BattlePassEvent): Emit[] {
   if (event.event_type !== 'XP_GAINED') return [];
   const { season, total_xp, xp_gained } = event.data;
   if (xp_gained === undefined) {
-    throw new NonRetriableError(
+    throw new RejectedError(
       'XP_GAINED needs xp_gained to tell which levels were passed',
       'xp_gained_missing',
     );
   }
   if (xp_gained > total_xp) {
-    throw new NonRetriableError(`xp_gained (${xp_gained}) exceeds total_xp (${total_xp})`, 'xp_inconsistent');
+    throw new RejectedError(`xp_gained (${xp_gained}) exceeds total_xp (${total_xp})`, 'xp_inconsistent');
   }
   return levelsGained(total_xp, xp_gained).map(({ level, reward }) =>
     notify('LEVEL_UP', {

@@ -1,7 +1,7 @@
-import { NonRetriableError } from '../errors';
+import { RejectedError } from '../errors';
 import { type GachaOpened, GachaOpenedData, type GameEvent, type Rarity } from '../events/game-events';
-import type { Emit } from '../middleware/stage-handler';
 import { RARITY_FEEDBACK, RARITY_ORDER } from './config';
+import type { Emit } from './stage';
 
 /** The rarest item of a pull (the first of them when several share the rarity). */
 export function bestItem(items: GachaOpened['items']): GachaOpened['items'][number] {
@@ -17,8 +17,7 @@ export function bestItem(items: GachaOpened['items']): GachaOpened['items'][numb
 export function processGachaOpen(event: GameEvent): Emit[] {
   if (event.event_type !== 'GACHA_OPENED') return [];
   const parsed = GachaOpenedData.safeParse(event.data);
-  if (!parsed.success)
-    throw new NonRetriableError('A GACHA_OPENED without its cost and items', 'invalid_gacha');
+  if (!parsed.success) throw new RejectedError('A GACHA_OPENED without its cost and items', 'invalid_gacha');
   const { gacha_id, cost, items, lifetime_spend } = parsed.data;
   const best = bestItem(items);
   const rarities = Object.fromEntries(

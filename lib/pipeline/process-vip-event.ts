@@ -1,8 +1,8 @@
-import { NonRetriableError } from '../errors';
+import { RejectedError } from '../errors';
 import type { VipEvent } from '../events/vip-events';
-import type { Emit } from '../middleware/stage-handler';
 import { VIP_PERKS } from './config';
 import { notify } from './notify';
+import type { Emit } from './stage';
 
 const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
@@ -12,10 +12,7 @@ export function processVipEvent(event: VipEvent): Emit[] {
   const { tier } = event.data;
   const perks = Object.hasOwn(VIP_PERKS, tier) ? VIP_PERKS[tier] : undefined;
   if (!perks)
-    throw new NonRetriableError(
-      `No perks are configured for VIP tier ${JSON.stringify(tier)}`,
-      'unknown_tier',
-    );
+    throw new RejectedError(`No perks are configured for VIP tier ${JSON.stringify(tier)}`, 'unknown_tier');
   return [
     notify('VIP_PERKS', {
       title: `Welcome to VIP ${capitalise(tier)}`,

@@ -1,7 +1,7 @@
 import type { CyberTokenEvent } from '../events/cyber-tokens';
 import type { HqClient, TokenGrant } from '../hq/client';
-import type { Emit, StageRule } from '../middleware/stage-handler';
 import { amount, notify } from './notify';
+import type { Emit, StageRule } from './stage';
 
 /** The notice of a grant the headquarters confirmed. */
 export function tokenGrantNotice(event: CyberTokenEvent, grant: TokenGrant): Emit[] {

@@ -10,7 +10,7 @@
 jest.setTimeout(420_000);
 
 import path from 'node:path';
-import { ensureCatalogueTopics } from '../../lib/kafka/admin';
+import { ensureCatalogueTopics } from '../../lib/events/topics';
 import { type BrokerHandle, brokerPids, ensureBroker, killNode, startNode } from '../../scripts/broker';
 import { kcatConsume } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ensureCatalogueTopics } from '../../lib/kafka/admin';
+import { ensureCatalogueTopics } from '../../lib/events/topics';
 import {
   allEvents,
   deadLettersOf,

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { config, type KafkaConfig, type Sasl } from '../../lib/config';
 import { BrokerUnavailableError } from '../../lib/errors';
 import { createKafka, describeCluster, toKafkaError } from '../../lib/kafka';
-import { ensureCatalogueTopics } from '../../lib/kafka/admin';
+import { ensureCatalogueTopics } from '../../lib/events/topics';
 import { startSecureBroker } from '../../scripts/broker';
 import { request } from '../helpers/http';
 import { kcatConsume } from '../helpers/kcat';

@@ -7,7 +7,7 @@
 jest.setTimeout(420_000);
 
 import path from 'node:path';
-import { ensureCatalogueTopics } from '../../lib/kafka/admin';
+import { ensureCatalogueTopics } from '../../lib/events/topics';
 import { allEvents, deleteGroups, type PipelineEvent, startEvent, writeRaw } from '../e2e/pipelines/pipeline';
 import { uniqueName } from '../helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../helpers/offline-server';

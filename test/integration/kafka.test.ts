@@ -6,15 +6,15 @@ import {
   deleteTopics,
   describeCluster,
   describeTopicConfig,
-  ensureCatalogueTopics,
   listTopics,
-  produceEvents,
   type ReceivedMessage,
   sendMessages,
   startConsumer,
   toMessage,
   topicEndOffsets,
 } from '../../lib/kafka';
+import { produceEvents } from '../../lib/events/publish';
+import { ensureCatalogueTopics } from '../../lib/events/topics';
 import { kcatConsume, kcatProduce } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';
 import { waitFor } from '../helpers/wait';

@@ -5,7 +5,8 @@
  * run's own topic (BENCH_PRODUCE_TOPIC) so the bench never floods the shared `user_actions`.
  */
 import { AnyJsonObject } from '../../../lib/api/requests';
-import { completeEvent, sendMessages, toMessage, validateEvents } from '../../../lib/kafka/producer';
+import { completeEvent, validateEvents } from '../../../lib/events/publish';
+import { sendMessages, toMessage } from '../../../lib/kafka/producer';
 import { accepted, httpHandler } from '../../../lib/middleware';
 
 const topic = process.env.BENCH_PRODUCE_TOPIC ?? 'bench-unused-produce';

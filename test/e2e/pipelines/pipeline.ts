@@ -8,7 +8,7 @@ import path from 'node:path';
 import { config } from '../../../lib/config';
 import { type HqSandbox, startHqSandbox } from '../../../lib/hq/sandbox';
 import { createKafka, disconnectProducer, withAdmin } from '../../../lib/kafka';
-import { ensureCatalogueTopics } from '../../../lib/kafka/admin';
+import { ensureCatalogueTopics } from '../../../lib/events/topics';
 import { type HttpAnswer, request } from '../../helpers/http';
 import { kcatConsume, kcatProduce } from '../../helpers/kcat';
 import { uniqueName } from '../../helpers/names';

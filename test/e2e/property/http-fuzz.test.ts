@@ -12,7 +12,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { messageEndpoints } from '../../../lib/api/requests';
 import { catalogueTopics } from '../../../lib/events/catalogue';
-import { disconnectProducer, ensureCatalogueTopics, getAdmin, topicEndOffsets } from '../../../lib/kafka';
+import { ensureCatalogueTopics } from '../../../lib/events/topics';
+import { disconnectProducer, getAdmin, topicEndOffsets } from '../../../lib/kafka';
 import { type HttpAnswer, request } from '../../helpers/http';
 import { freePort, type OfflineServer, startOffline } from '../../helpers/offline-server';
 

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../../lib/errors';
-import { completeEvent, toMessage, validateEvents } from '../../../lib/kafka/producer';
+import { completeEvent, validateEvents } from '../../../lib/events/publish';
+import { toMessage } from '../../../lib/kafka/producer';
 
 const spin = { action: 'SLOT_SPIN', bet_amount: 50, payout: 0, symbols: ['7', 'BAR', 'CHERRY'] };
 

@@ -106,7 +106,7 @@ describe('analyze-game-result', () => {
 
   it('rejects a game result without its bet or payout', () => {
     expect(() => analyzeGameResult(completed({ payout: 10 }))).toThrow(
-      expect.objectContaining({ name: 'NonRetriableError', reason: 'invalid_game_result' }),
+      expect.objectContaining({ name: 'RejectedError', reason: 'invalid_game_result' }),
     );
   });
 });

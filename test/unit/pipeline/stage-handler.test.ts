@@ -4,11 +4,12 @@ const fake = new FakeKafka();
 jest.mock('../../../lib/kafka/client', () => ({ getKafka: async () => fake.asKafka() }));
 
 import type { Message } from 'kafkajs';
-import { NonRetriableError } from '../../../lib/errors';
+import { RejectedError } from '../../../lib/errors';
 import { DeadLetter, NotificationEvent } from '../../../lib/events';
 import type { LambdaKafkaEvent } from '../../../lib/kafka/lambda-event';
 import { disconnectProducer } from '../../../lib/kafka/producer';
-import { type Emit, type StageRule, stageHandler } from '../../../lib/middleware/stage-handler';
+import { stageHandler } from '../../../lib/middleware/stage-handler';
+import type { Emit, StageRule } from '../../../lib/pipeline/stage';
 import { lambdaContext } from '../../fixtures/api-gateway';
 import { envelope, kafkaEvent } from './events';
 
@@ -33,7 +34,7 @@ const echo: StageRule<'user_actions'> = (event) => [
 ];
 
 const run = (rule: StageRule<'user_actions'>, event: LambdaKafkaEvent, name = 'test-stage') =>
-  stageHandler({ name, topic: 'user_actions', rule })(event, lambdaContext());
+  stageHandler({ description: 'under test', name, topic: 'user_actions', rule })(event, lambdaContext());
 
 const action = (name: string, extra: Record<string, unknown> = {}) =>
   envelope('user_action', { action: name }, extra);
@@ -177,7 +178,7 @@ describe('stageHandler', () => {
 
   it("dead-letters a rule's rejection with the rule's reason", async () => {
     const rejecting: StageRule<'user_actions'> = () => {
-      throw new NonRetriableError('no such thing', 'unknown_thing');
+      throw new RejectedError('no such thing', 'unknown_thing');
     };
     await run(rejecting, kafkaEvent([{ topic: 'user_actions', offset: 0, value: action('A') }]));
     expect(values('user_actions_dlq')[0]).toMatchObject({
@@ -218,7 +219,7 @@ describe('stageHandler', () => {
   });
 
   it('counts deliveries per record in the container: a redelivered dead letter says attempt 2, same id', async () => {
-    const handler = stageHandler({ name: 'attempts', topic: 'user_actions', rule: echo });
+    const handler = stageHandler({ description: 'under test', name: 'attempts', topic: 'user_actions', rule: echo });
     const event = kafkaEvent([{ topic: 'user_actions', partition: 1, offset: 9, value: 'nope' }]);
     await handler(event, lambdaContext());
     await handler(event, lambdaContext());
