@@ -4,7 +4,7 @@
  * partial batch responses (ReportBatchItemFailures), and a timed-out invocation counting as a failure.
  */
 import { type LambdaKafkaEvent, recordKeyText, sendMessages } from '../../../lib/kafka';
-import type { FailureRecord } from '../../../lib/offline/failure-record';
+import type { FailureRecord } from '../../../lib/offline/src/failure-record';
 import { kcatConsume } from '../../helpers/kcat';
 import {
   coordinates,

@@ -2,13 +2,39 @@
  * Shared setup of the conformance suites: the fixture service, fresh topics, a temporary output
  * directory, and one `serverless offline start` per suite.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { config } from '../../../lib/config';
 import { createKafka, createTopics, disconnectProducer, withAdmin } from '../../../lib/kafka';
 import { uniqueName } from '../../helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../../helpers/offline-server';
+
+const PACKAGE_DIR = path.resolve(__dirname, '../../../lib/offline');
+
+/**
+ * The fixture runs the emulator as it ships (the compiled dist/ that `npm ci` builds); a source edit
+ * since that build is compiled first, so the suites never test stale code.
+ */
+export function ensurePackageBuilt(): void {
+  const built = path.join(PACKAGE_DIR, 'dist', 'index.js');
+  let builtAt = 0;
+  try {
+    builtAt = statSync(built).mtimeMs;
+  } catch {
+    builtAt = 0;
+  }
+  const src = path.join(PACKAGE_DIR, 'src');
+  const stale = readdirSync(src).some((file) => statSync(path.join(src, file)).mtimeMs > builtAt);
+  if (stale)
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: PACKAGE_DIR,
+      stdio: 'inherit',
+    });
+}
+
+ensurePackageBuilt();
 
 export const FIXTURE_DIR = path.resolve(__dirname, '../../fixtures/offline-service');
 export const SERVICE = 'offline-fixture';

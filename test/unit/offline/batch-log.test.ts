@@ -1,5 +1,5 @@
-import { toLambdaKafkaRecord } from '../../../lib/kafka';
-import { formatBatchReport } from '../../../lib/offline/batch-log';
+import { formatBatchReport } from '../../../lib/offline/src/batch-log';
+import { toLambdaKafkaRecord } from '../../../lib/offline/src/lambda-event';
 
 const rec = (partition: number, offset: number) =>
   toLambdaKafkaRecord({ topic: 'bets', partition, offset, timestamp: 0 });

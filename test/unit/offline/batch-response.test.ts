@@ -1,5 +1,5 @@
-import { buildLambdaKafkaEvent, toLambdaKafkaRecord } from '../../../lib/kafka';
-import { judgeBatchResponse } from '../../../lib/offline/batch-response';
+import { judgeBatchResponse } from '../../../lib/offline/src/batch-response';
+import { buildLambdaKafkaEvent, toLambdaKafkaRecord } from '../../../lib/offline/src/lambda-event';
 
 const event = buildLambdaKafkaEvent({ source: 'kafka', bootstrapServers: 'b:1' }, [
   toLambdaKafkaRecord({ topic: 'my-topic', partition: 0, offset: 10, timestamp: 0 }),

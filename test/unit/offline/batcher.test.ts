@@ -1,12 +1,16 @@
 import fc from 'fast-check';
-import { buildLambdaKafkaEvent, type LambdaKafkaRecord, toLambdaKafkaRecord } from '../../../lib/kafka';
 import {
   type Batch,
   Batcher,
   EventSizer,
   MAX_PAYLOAD_BYTES,
   PREFETCH_BATCHES,
-} from '../../../lib/offline/batcher';
+} from '../../../lib/offline/src/batcher';
+import {
+  buildLambdaKafkaEvent,
+  type LambdaKafkaRecord,
+  toLambdaKafkaRecord,
+} from '../../../lib/offline/src/lambda-event';
 
 const meta = { source: 'kafka' as const, bootstrapServers: 'broker:9092' };
 

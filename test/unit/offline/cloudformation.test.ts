@@ -1,6 +1,10 @@
-import { extendCloudFormation, extraMappingProperties } from '../../../lib/offline/cloudformation';
-import { EXTRA_EVENT_PROPERTIES, extendConfigSchema } from '../../../lib/offline/config-schema';
-import type { CfnResource, FunctionDefinition, ServerlessLike } from '../../../lib/offline/serverless-types';
+import { extendCloudFormation, extraMappingProperties } from '../../../lib/offline/src/cloudformation';
+import { EXTRA_EVENT_PROPERTIES, extendConfigSchema } from '../../../lib/offline/src/config-schema';
+import type {
+  CfnResource,
+  FunctionDefinition,
+  ServerlessLike,
+} from '../../../lib/offline/src/serverless-types';
 
 const SERVERS = ['b-1:9096'];
 const ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/demo/abc';

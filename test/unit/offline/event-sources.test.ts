@@ -1,11 +1,11 @@
-import { toLambdaKafkaRecord } from '../../../lib/kafka';
 import {
   DEFAULT_WINDOW_MS,
   defaultGroupId,
   EventSourceConfigError,
   readEventSources,
-} from '../../../lib/offline/event-sources';
-import type { FunctionDefinition, ServerlessLike } from '../../../lib/offline/serverless-types';
+} from '../../../lib/offline/src/event-sources';
+import { toLambdaKafkaRecord } from '../../../lib/offline/src/lambda-event';
+import type { FunctionDefinition, ServerlessLike } from '../../../lib/offline/src/serverless-types';
 
 const AWS_SERVERS = ['b-1.example.com:9096', 'b-2.example.com:9096'];
 const MSK_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/demo/abc-1';

@@ -1,5 +1,5 @@
-import { buildLambdaKafkaEvent, toLambdaKafkaRecord } from '../../../lib/kafka';
-import { type FailureRecord, failureMessages } from '../../../lib/offline/failure-record';
+import { type FailureRecord, failureMessages } from '../../../lib/offline/src/failure-record';
+import { buildLambdaKafkaEvent, toLambdaKafkaRecord } from '../../../lib/offline/src/lambda-event';
 
 const meta = {
   source: 'msk' as const,

@@ -1,10 +1,10 @@
-import { toLambdaKafkaRecord } from '../../../lib/kafka';
 import {
   compileFilter,
   FilterPatternError,
   filterableValue,
   matchesPattern,
-} from '../../../lib/offline/filter';
+} from '../../../lib/offline/src/filter';
+import { toLambdaKafkaRecord } from '../../../lib/offline/src/lambda-event';
 
 const record = (value: string | Buffer | null, extra: { partition?: number; key?: string } = {}) =>
   toLambdaKafkaRecord({

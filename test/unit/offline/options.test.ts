@@ -1,11 +1,10 @@
 import {
   cliOptionDefinitions,
   customConfigSchema,
-  kafkaConfigOf,
   OptionsError,
   optionsFromCli,
   resolveOptions,
-} from '../../../lib/offline/options';
+} from '../../../lib/offline/src/options';
 
 describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
   it('has defaults, brokers from KAFKA_BROKERS', () => {
@@ -83,7 +82,6 @@ describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
       mskIam: { region: 'ap-northeast-2' },
     });
     expect(options.sasl).toBeUndefined();
-    expect(kafkaConfigOf(options).mskIam).toEqual({ region: 'ap-northeast-2' });
     // A user name and password given to the emulator itself take the place of IAM.
     const withSasl = resolveOptions({ sasl: { mechanism: 'plain', username: 'u', password: 'p' } }, {}, env);
     expect(withSasl.mskIam).toBeUndefined();
@@ -139,16 +137,5 @@ describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
       expect.arrayContaining(['brokers', 'sasl', 'ssl', 'retryInitialDelayMs']),
     );
     expect(JSON.stringify(schema)).not.toContain('$schema');
-  });
-
-  it('maps to a lib/kafka client configuration', () => {
-    const config = kafkaConfigOf(
-      resolveOptions({ sasl: { mechanism: 'plain', username: 'u', password: 'p' } }, {}, {}),
-    );
-    expect(config).toMatchObject({
-      brokers: ['localhost:9092'],
-      sasl: { mechanism: 'plain', username: 'u' },
-      ssl: false,
-    });
   });
 });

@@ -4,16 +4,16 @@ import {
   type LambdaKafkaRecord,
   toLambdaKafkaRecord,
 } from '../../../lib/kafka';
-import type { Batch } from '../../../lib/offline/batcher';
-import type { FailedRecords } from '../../../lib/offline/failure-record';
-import type { InvocationResult } from '../../../lib/offline/invoker';
+import type { Batch } from '../../../lib/offline/src/batcher';
+import type { FailedRecords } from '../../../lib/offline/src/failure-record';
+import type { InvocationResult } from '../../../lib/offline/src/invoker';
 import {
   BatchProcessor,
   type BatchReport,
   backoffDelay,
   type CommitOffset,
   type ProcessorSettings,
-} from '../../../lib/offline/processor';
+} from '../../../lib/offline/src/processor';
 
 const NOW = 1_800_000_000_000;
 const meta = { source: 'kafka' as const, bootstrapServers: 'b:9092' };

@@ -9,6 +9,11 @@
  * offsets; the batcher drops what it already holds, so nothing is delivered twice in a session.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { formatBatchReport } from './batch-log';
+import { type Batch, Batcher } from './batcher';
+import type { DestinationSender } from './destination';
+import type { EventSourceConfig } from './event-sources';
+import type { Invoker } from './invoker';
 import {
   type Admin,
   type Consumer,
@@ -17,16 +22,11 @@ import {
   fromKafkaMessage,
   type Kafka,
   toLambdaKafkaRecord,
-} from '../kafka/lambda-event';
-import { formatBatchReport } from './batch-log';
-import { type Batch, Batcher } from './batcher';
-import type { DestinationSender } from './destination';
-import type { EventSourceConfig } from './event-sources';
-import type { Invoker } from './invoker';
+} from './lambda-event';
 import type { OfflineKafkaOptions } from './options';
 import { BatchProcessor, backoffDelay, type CommitOffset } from './processor';
 import type { Logger } from './serverless-types';
-import { commitStart, describeOffsets, planStart } from './starting-position';
+import { describeOffsets, planStart } from './starting-position';
 
 const TOPIC_POLL_MS = 2000;
 const START_RETRY_MS = 5000;
@@ -53,6 +53,9 @@ export class EventSourceRunner {
   private stopping = false;
   private running: Promise<void> | undefined;
   private joined = false;
+  /** Where the partitions without a committed offset start (the plan made before joining). */
+  private startAt = new Map<number, string>();
+  private readonly startCommits: CommitOffset[] = [];
   private settle: () => void = () => undefined;
   /** Resolves once the consumer joined, or once it is known to be stuck (topic missing, broker down). */
   readonly settled = new Promise<void>((resolve) => {
@@ -161,13 +164,10 @@ export class EventSourceRunner {
         config.startingPosition,
         config.startingPositionTimestamp,
       );
-      try {
-        await commitStart(admin, config.groupId, config.topic, plan.started);
-      } catch (error) {
-        deps.log.warning(
-          `${config.id}: could not commit the starting offsets of ${config.groupId} (${(error as Error).message})`,
-        );
-      }
+      // Not committed here with admin.setOffsets: that joins the group with a throw-away consumer
+      // and waits out a fetch (~5 s per new group). The consumer seeks there once it joined and
+      // commits it as a member (onJoin), which is as durable and costs one request.
+      this.startAt = new Map(plan.started.map((p) => [p.partition, p.offset]));
       const where = [
         plan.resumed.length > 0 ? `resuming ${describeOffsets(plan.resumed)}` : '',
         plan.started.length > 0 ? `${config.startingPosition} ${describeOffsets(plan.started)}` : '',
@@ -191,6 +191,7 @@ export class EventSourceRunner {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
+    consumer.on(consumer.events.FETCH_START, () => this.commitStartOffsets());
     consumer.on(consumer.events.CRASH, ({ payload }) =>
       deps.log.error(
         `${config.id}: consumer crashed (${payload.error.message})${payload.restart ? ', restarting' : ''}`,
@@ -236,6 +237,7 @@ export class EventSourceRunner {
     for (const partition of this.paused) {
       if (!assigned.has(`${this.config.topic}-${partition}`)) this.paused.delete(partition);
     }
+    this.seekToStart(assignment[this.config.topic] ?? []);
     const partitions = [...(assignment[this.config.topic] ?? [])].sort((a, b) => a - b).join(',');
     const { config } = this;
     const verb = this.joined ? 'rejoined' : 'ready';
@@ -244,6 +246,31 @@ export class EventSourceRunner {
     this.deps.log.notice(
       `${verb}: ${config.functionKey} <- ${config.source} ${config.topic} [${partitions}] group=${config.groupId} batchSize=${config.batchSize} window=${config.windowMs}ms start=${config.startingPosition}`,
     );
+  }
+
+  /**
+   * A new group's partitions start where the plan put them: kafkajs applies the seek before its
+   * first fetch, and the commit records it, so a restart resumes there even if nothing was processed.
+   */
+  private seekToStart(assigned: number[]): void {
+    const consumer = this.consumer;
+    if (!consumer || this.startAt.size === 0) return;
+    const offsets: CommitOffset[] = [];
+    for (const partition of assigned) {
+      const offset = this.startAt.get(partition);
+      if (offset === undefined || Number(offset) < 0) continue;
+      consumer.seek({ topic: this.config.topic, partition, offset });
+      offsets.push({ topic: this.config.topic, partition, offset: Number(offset) });
+    }
+    this.startAt.clear();
+    // kafkajs ignores commits until its runner is running, which is only after GROUP_JOIN: the
+    // offsets go out with the first fetch.
+    this.startCommits.push(...offsets);
+  }
+
+  private commitStartOffsets(): void {
+    if (this.startCommits.length === 0) return;
+    void this.commit(this.startCommits.splice(0));
   }
 
   private async onFetched({ batch, resolveOffset }: EachBatchPayload): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type LambdaKafkaEvent,
   type LambdaKafkaRecord,
   recordKeyBytes,
-} from '../kafka/lambda-event';
+} from './lambda-event';
 
 /**
  * `RetriesExhausted` is the condition of AWS's Kafka-destination sample; the record-age name is

@@ -2,12 +2,13 @@
  * Where a mapping starts reading. As on AWS, a consumer group that already has committed offsets
  * resumes from them and `startingPosition` is ignored; otherwise TRIM_HORIZON starts at the oldest
  * record, LATEST at the end of the log, AT_TIMESTAMP at the first record at or after the timestamp.
- * The chosen offsets are committed for the group before it joins, so a restart of the emulator
- * resumes where it stopped even if no batch was processed in between (nothing produced while it
- * was down is lost to LATEST).
+ * The consumer seeks to the chosen offsets once it joined and commits them, so a restart of the
+ * emulator resumes where it stopped even if no batch was processed in between (nothing produced
+ * while it was down is lost to LATEST).
  */
-import type { Admin } from '../kafka/lambda-event';
+
 import type { StartingPosition } from './event-sources';
+import type { Admin } from './lambda-event';
 
 export interface PartitionOffset {
   partition: number;
@@ -47,17 +48,6 @@ export async function planStart(
     }));
   }
   return { resumed, started: positions.filter((p) => fresh.has(p.partition)) };
-}
-
-/** Commit the starting offsets for a group nobody has joined yet. */
-export async function commitStart(
-  admin: Admin,
-  groupId: string,
-  topic: string,
-  started: PartitionOffset[],
-): Promise<void> {
-  if (started.length === 0) return;
-  await admin.setOffsets({ groupId, topic, partitions: started });
 }
 
 export const describeOffsets = (offsets: PartitionOffset[]): string =>

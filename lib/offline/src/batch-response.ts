@@ -6,7 +6,7 @@
  * partition is retried from its lowest failed offset (later records of that partition included)
  * and every other record counts as processed.
  */
-import type { LambdaKafkaEvent } from '../kafka/lambda-event';
+import type { LambdaKafkaEvent } from './lambda-event';
 
 export type BatchResponseVerdict =
   | { kind: 'success' }

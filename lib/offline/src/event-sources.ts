@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { KafkaEventSourceType } from '../kafka/lambda-event';
-import { topicNameProblem } from '../kafka/topic-name';
 import { compileFilter, type RecordFilter } from './filter';
+import type { KafkaEventSourceType } from './lambda-event';
 import type { ServerlessLike } from './serverless-types';
+import { topicNameProblem } from './topic-name';
 
 export const DEFAULT_BATCH_SIZE = 100;
 /** AWS's Kafka default when MaximumBatchingWindowInSeconds is not set. */

@@ -3,7 +3,7 @@
  * ranges, records, filtered-out records, attempt, duration, outcome (and what happens next), e.g.
  * `consumer orders-0[41..42] orders-3[7] records=3 filtered=1 attempt=1 duration=12ms outcome=ok`.
  */
-import { recordsKey } from '../kafka/lambda-event';
+import { recordsKey } from './lambda-event';
 import type { BatchReport } from './processor';
 
 function rangesOf(report: BatchReport): { key: string; first: number; last: number }[] {

@@ -12,7 +12,7 @@ import {
   type EventSourceMeta,
   type LambdaKafkaRecord,
   recordsKey,
-} from '../kafka/lambda-event';
+} from './lambda-event';
 
 /** Lambda's synchronous invocation payload limit (6 MB), which bounds a Kafka batch. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;

@@ -5,7 +5,6 @@
  * `bootstrapServers`/`arn` keep pointing at AWS for the deployment.
  */
 import { z } from 'zod';
-import { type KafkaConfig, parseConfig } from '../config';
 
 export const CUSTOM_KEY = 'kafkaOffline';
 
@@ -57,10 +56,8 @@ export interface OfflineKafkaOptions {
   clientId: string;
   ssl: false | { ca?: string; rejectUnauthorized: boolean };
   sasl?: z.infer<typeof saslSchema>;
-  /** KAFKA_SASL_SECRET_ARN: credentials read from Secrets Manager when no `sasl` is given. */
-  saslSecret?: KafkaConfig['saslSecret'];
   /** KAFKA_SASL_MECHANISM=aws-msk-iam: sign in with the AWS credentials when no `sasl` is given. */
-  mskIam?: KafkaConfig['mskIam'];
+  mskIam?: { region: string };
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   sessionTimeoutMs: number;
@@ -70,19 +67,53 @@ export interface OfflineKafkaOptions {
   shutdownTimeoutMs: number;
 }
 
+type Sasl = z.infer<typeof saslSchema>;
+
+interface Security {
+  ssl: false | { ca?: string; rejectUnauthorized: boolean };
+  sasl?: Sasl;
+  /** KAFKA_SASL_MECHANISM=aws-msk-iam: sign in with the AWS credentials (MSK IAM access control). */
+  mskIam?: { region: string };
+}
+
+const MSK_IAM = 'aws-msk-iam';
+
+const envFlag = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new OptionsError(`Invalid kafkaOffline defaults from the environment: ${name} must be true or false`);
+};
+
 /**
- * TLS and SASL default to the functions' own settings (KAFKA_SSL*, KAFKA_SASL_*, lib/config.ts):
- * one set of variables lets both the producers and the emulator's consumers into a secured broker.
+ * TLS and SASL default to the conventional variables (KAFKA_SSL, KAFKA_SSL_CA_PEM,
+ * KAFKA_SSL_REJECT_UNAUTHORIZED, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD),
+ * so one set of variables can let both a project's producers and the emulator into a secured broker.
  */
-function securityFromEnv(
-  env: NodeJS.ProcessEnv,
-): Pick<KafkaConfig, 'ssl' | 'sasl' | 'saslSecret' | 'mskIam'> {
-  try {
-    const { ssl, sasl, saslSecret, mskIam } = parseConfig(env).kafka;
-    return { ssl, ...(sasl && { sasl }), ...(saslSecret && { saslSecret }), ...(mskIam && { mskIam }) };
-  } catch (error) {
-    throw new OptionsError(`Invalid kafkaOffline defaults from the environment: ${(error as Error).message}`);
-  }
+function securityFromEnv(env: NodeJS.ProcessEnv): Security {
+  const bad = (message: string) =>
+    new OptionsError(`Invalid kafkaOffline defaults from the environment: ${message}`);
+  const ca = env.KAFKA_SSL_CA_PEM?.trim() || undefined;
+  const mechanism = env.KAFKA_SASL_MECHANISM?.trim() || undefined;
+  const region = env.AWS_REGION?.trim() || undefined;
+  const mskIam = mechanism === MSK_IAM;
+  if (mskIam && !region) throw bad(`KAFKA_SASL_MECHANISM=${MSK_IAM} needs AWS_REGION`);
+  const ssl =
+    envFlag(env, 'KAFKA_SSL', false) || ca || mskIam
+      ? { rejectUnauthorized: envFlag(env, 'KAFKA_SSL_REJECT_UNAUTHORIZED', true), ...(ca && { ca }) }
+      : (false as const);
+  if (!mechanism || mskIam) return { ssl, ...(mskIam && region && { mskIam: { region } }) };
+  const parsed = saslSchema.safeParse({
+    mechanism,
+    username: env.KAFKA_SASL_USERNAME?.trim(),
+    password: env.KAFKA_SASL_PASSWORD ?? '',
+  });
+  if (!parsed.success)
+    throw bad(
+      `KAFKA_SASL_MECHANISM must be plain, scram-sha-256, scram-sha-512 or ${MSK_IAM}, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+    );
+  return { ssl, sasl: parsed.data };
 }
 
 export const defaultOptions = (
@@ -219,7 +250,7 @@ export function resolveOptions(
   const fromCli = optionsFromCli(cli);
   const defaults = defaultOptions(env);
   const cliSasl = fromCli.sasl as Record<string, unknown> | undefined;
-  const { sasl: envSasl, saslSecret: envSecret, mskIam: envIam } = securityFromEnv(env);
+  const { sasl: envSasl, mskIam: envIam } = securityFromEnv(env);
   const sasl =
     envSasl || customParsed.data.sasl || cliSasl
       ? { ...envSasl, ...customParsed.data.sasl, ...cliSasl }
@@ -249,7 +280,6 @@ export function resolveOptions(
           ? { rejectUnauthorized: o.ssl.rejectUnauthorized ?? true, ...(o.ssl.ca && { ca: o.ssl.ca }) }
           : false,
     ...(o.sasl && { sasl: o.sasl }),
-    ...(!o.sasl && envSecret && { saslSecret: envSecret }),
     ...(!o.sasl && envIam && { mskIam: envIam }),
     connectionTimeoutMs: o.connectionTimeoutMs ?? defaults.connectionTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs ?? defaults.requestTimeoutMs,
@@ -258,22 +288,6 @@ export function resolveOptions(
     retryMaxDelayMs: Math.max(o.retryMaxDelayMs ?? defaults.retryMaxDelayMs, o.retryInitialDelayMs ?? 0),
     startupTimeoutMs: o.startupTimeoutMs ?? defaults.startupTimeoutMs,
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? defaults.shutdownTimeoutMs,
-  };
-}
-
-/** The kafkajs client configuration (via lib/kafka's `createKafka`) for these options. */
-export function kafkaConfigOf(options: OfflineKafkaOptions): KafkaConfig {
-  return {
-    brokers: options.brokers,
-    clientId: options.clientId,
-    ssl: options.ssl,
-    ...(options.sasl && { sasl: options.sasl }),
-    ...(options.saslSecret && { saslSecret: options.saslSecret }),
-    ...(options.mskIam && { mskIam: options.mskIam }),
-    connectionTimeoutMs: options.connectionTimeoutMs,
-    requestTimeoutMs: options.requestTimeoutMs,
-    producer: { retries: 5, compression: 'none', idempotent: false, batchLimit: 10_000 },
-    topics: { partitions: 1, replicationFactor: 1 },
   };
 }
 

@@ -8,16 +8,17 @@
  * delivered in order; splitting does not use up retries) and `ReportBatchItemFailures`.
  * All I/O goes through `ProcessorPorts`, so the logic is tested without Kafka or Lambda.
  */
+
+import { judgeBatchResponse } from './batch-response';
+import type { Batch } from './batcher';
+import type { FailedRecords, LastResponse } from './failure-record';
+import type { InvocationResult } from './invoker';
 import {
   buildLambdaKafkaEvent,
   type EventSourceMeta,
   type LambdaKafkaRecord,
   recordsKey,
-} from '../kafka/lambda-event';
-import { judgeBatchResponse } from './batch-response';
-import type { Batch } from './batcher';
-import type { FailedRecords, LastResponse } from './failure-record';
-import type { InvocationResult } from './invoker';
+} from './lambda-event';
 
 export interface ProcessorSettings {
   meta: EventSourceMeta;

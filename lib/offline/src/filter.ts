@@ -10,7 +10,7 @@
  * ("Lambda filters on the other metadata properties only"). Other keys are matched against the
  * record's fields as they appear in the event (`partition`, `topic`, ...).
  */
-import type { LambdaKafkaRecord } from '../kafka/lambda-event';
+import type { LambdaKafkaRecord } from './lambda-event';
 
 export class FilterPatternError extends Error {
   override readonly name = 'FilterPatternError';

@@ -3,9 +3,10 @@
  * message per failed record, keyed with the record's key, produced on the local broker. SQS, SNS
  * and S3 destinations cannot be reached locally: their failure record is written to the log.
  */
-import type { EventSourceMeta, Kafka, Producer } from '../kafka/lambda-event';
+
 import type { Destination } from './event-sources';
 import { type FailedRecords, failureMessages } from './failure-record';
+import type { EventSourceMeta, Kafka, Producer } from './lambda-event';
 import type { Logger } from './serverless-types';
 
 export interface DestinationSender {

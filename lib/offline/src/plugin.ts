@@ -5,24 +5,23 @@
  * `serverless-offline` in `plugins:` (serverless-offline exits the process in its own
  * `offline:start:end`, so a plugin after it never gets to finish its batches).
  * Also extends the config schema and the packaged CloudFormation with the newer mapping controls.
- * Behaviour and options: lib/offline/README.md.
+ * Behaviour and options: README.md.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka } from '../kafka/client';
-import { connectionConfig } from '../kafka/credentials';
 import { extendCloudFormation } from './cloudformation';
 import { extendConfigSchema } from './config-schema';
 import { createDestinationSender, type DestinationSender } from './destination';
 import { type EventSourceConfig, EventSourceConfigError, readEventSources } from './event-sources';
 import { createLambdaInvoker, type Invoker } from './invoker';
+import { createKafka } from './kafka-client';
 import {
   CUSTOM_KEY,
   cliOptionDefinitions,
-  kafkaConfigOf,
   type OfflineKafkaOptions,
   OptionsError,
   resolveOptions,
 } from './options';
+import type { InstallOutcome } from './ordered-headers';
 import { EventSourceRunner } from './runner';
 import { type Logger, type PluginLog, pluginLogger, type ServerlessLike } from './serverless-types';
 import { shutdown } from './shutdown';
@@ -33,6 +32,8 @@ interface Prepared {
 }
 
 export class KafkaOfflinePlugin {
+  /** Whether record headers reach functions in written order (set by the package entry). */
+  static headerDecoding: InstallOutcome = 'unsupported';
   readonly hooks: Record<string, () => unknown>;
   readonly commands: Record<string, unknown>;
   private readonly log: Logger;
@@ -110,7 +111,12 @@ export class KafkaOfflinePlugin {
     const enabled = sources.filter((s) => s.enabled);
     if (enabled.length === 0) return;
 
-    const kafka = createKafka(await connectionConfig(kafkaConfigOf(options)), 'offline');
+    const decoding = KafkaOfflinePlugin.headerDecoding;
+    if (decoding !== 'installed' && decoding !== 'already-installed')
+      this.log.warning(
+        `record headers keep kafkajs' grouping of repeated names (${decoding}: kafkajs was loaded before this plugin)`,
+      );
+    const kafka = createKafka(options, this.log);
     this.invoker = await createLambdaInvoker(this.serverless, this.cliOptions, [
       ...new Set(enabled.map((s) => s.functionKey)),
     ]);
