@@ -4,6 +4,7 @@ export { createKafka, getKafka, kafkaJsOptions } from './client';
 export * from './consumer';
 export { toKafkaError } from './kafka-errors';
 export * from './lambda-event';
+export * from './ops-cluster';
 export * from './producer';
 export * from './shutdown';
 export * from './topic-name';
