@@ -6,19 +6,26 @@
  * and writes bench/results/<date>.json, .md and .svg.
  *
  * BENCH_QUICK=1 shortens every repetition (a smoke run; its figures are not for the README).
+ * BENCH_ONLY=http runs the single-event HTTP scenario alone (bench/results/<date>.http.*).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { ensureCatalogueTopics } from '../lib/events/topics';
 import { startHqSandbox } from '../lib/hq/sandbox';
-import { ensureCatalogueTopics } from '../lib/kafka';
 import { ensureBroker, KAFKA_VERSION, stopBroker } from '../scripts/broker';
 import { uniqueName } from '../test/helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../test/helpers/offline-server';
 import { benchKafka, cleanupKafka, createBenchTopics, RawConsumer, RawProducer } from './lib/kafka';
 import { RssSampler } from './lib/rss';
-import { type BenchResults, renderMarkdown, renderSvg } from './report';
+import {
+  type BenchResults,
+  type HttpOnlyResults,
+  renderHttpOnlyMarkdown,
+  renderMarkdown,
+  renderSvg,
+} from './report';
 import { breakdownScenario } from './scenarios/breakdown';
 import { kcatCeilings } from './scenarios/ceilings';
 import { bundleSizes, coldStartScenario } from './scenarios/cold-start';
@@ -30,6 +37,8 @@ const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixture-service');
 const RESULTS = path.join(__dirname, 'results');
 const quick = process.env.BENCH_QUICK === '1';
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'http') throw new Error(`BENCH_ONLY=${only}: only 'http' is supported`);
 
 const started = Date.now();
 const log = (line: string) =>
@@ -42,6 +51,15 @@ function stageWindowMs(): number {
   };
   return Number(doc.params.default.stageBatchingWindow) * 1000;
 }
+
+const machineInfo = (brokerMode: string): BenchResults['machine'] => ({
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+  kafka: `${KAFKA_VERSION} (${brokerMode}, 1 broker, 3 partitions per bench topic)`,
+});
 
 async function main(): Promise<void> {
   const broker = await ensureBroker({ log });
@@ -101,10 +119,23 @@ async function main(): Promise<void> {
     const coldStart = await coldStartScenario(fixture.httpUrl, quick ? 20 : 100);
     const bundles = bundleSizes('bench-fixture', path.join(FIXTURE, esbuildFolder));
 
-    log('HTTP single-event produce vs the no-op function');
+    log('HTTP single-event produce vs a raw kafkajs send and the no-op function');
     const plan = { baseUrl: fixture.httpUrl, repetitions: reps, repetitionMs, warmupMs, log, rss };
     const single = [];
     for (const concurrency of [1, 8, 32]) single.push(await httpSingle(plan, concurrency));
+    if (only === 'http') {
+      const machine = machineInfo(broker.mode);
+      const date = new Date().toISOString();
+      const durationS = Math.round((Date.now() - started) / 1000);
+      const results: HttpOnlyResults = { only, date, runId, quick, durationS, machine, httpSingle: single };
+      mkdirSync(RESULTS, { recursive: true });
+      const base = path.join(RESULTS, `${date.slice(0, 16).replace(':', '')}.http${quick ? '.quick' : ''}`);
+      writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+      writeFileSync(`${base}.md`, renderHttpOnlyMarkdown(results));
+      process.stdout.write(`\n${renderHttpOnlyMarkdown(results)}\n`);
+      log(`wrote ${path.relative(ROOT, base)}.{json,md}`);
+      return;
+    }
 
     log('HTTP batch produce (1 000 events per request) vs a raw kafkajs producer');
     const producer = await RawProducer.connect();
@@ -187,14 +218,7 @@ async function main(): Promise<void> {
       runId,
       quick,
       durationS: Math.round((Date.now() - started) / 1000),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        os: `${os.type()} ${os.release()}`,
-        node: process.version,
-        kafka: `${KAFKA_VERSION} (${broker.mode}, 1 broker, 3 partitions per bench topic)`,
-      },
+      machine: machineInfo(broker.mode),
       ceilings: {
         kafkajsProduceEventsPerSec: batch[0]!.raw.eventsPerSec,
         kafkajsConsumeRecordsPerSec: consume.find((c) => c.batchSize === 100)!.raw.recordsPerSec,

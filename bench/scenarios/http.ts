@@ -1,7 +1,8 @@
 /**
  * HTTP produce through `serverless offline start`: single events at several concurrencies against
- * the same server's no-op function, and 1 000-event batches against a raw kafkajs producer. The
- * figure and its ceiling alternate repetition by repetition, so the machine's noise hits both alike.
+ * the same server's floor (a function doing nothing but a raw kafkajs acks=all send of the same
+ * event) and its no-op function, and 1 000-event batches against a raw kafkajs producer. The figure
+ * and its ceilings alternate repetition by repetition, so the machine's noise hits them alike.
  */
 
 import { type LoadResult, runLoad } from '../lib/http-load';
@@ -20,7 +21,11 @@ export interface HttpSide {
 export interface HttpSingleResult {
   concurrency: number;
   produce: HttpSide;
+  /** A function doing nothing but a raw kafkajs send (acks=all) of the same event: the floor of a produce. */
+  rawSend: HttpSide;
   noop: HttpSide;
+  /** produce requests/s ÷ raw-send requests/s, per repetition: the headline. */
+  ratioToRawSend: Summary;
   /** produce requests/s ÷ no-op requests/s, per repetition. */
   ratio: Summary;
 }
@@ -53,33 +58,40 @@ export async function httpSingle(plan: HttpPlan, concurrency: number): Promise<H
     url: `${plan.baseUrl}/api/kafka/messages/user-action`,
     body: JSON.stringify(userAction(1)),
   };
+  const rawSend = { url: `${plan.baseUrl}/raw-send`, body: produce.body };
   const noop = { url: `${plan.baseUrl}/noop`, body: produce.body };
   const load = (target: typeof produce, durationMs: number) =>
     runLoad({ ...target, concurrency, durationMs, maxRequests: 200_000 });
+  const rate = (r: LoadResult) => (r.requests / r.elapsedMs) * 1000;
   plan.rss.enter(`http-single-c${concurrency}`);
   await load(noop, plan.warmupMs);
+  await load(rawSend, plan.warmupMs);
   await load(produce, plan.warmupMs);
   const produced: LoadResult[] = [];
+  const raws: LoadResult[] = [];
   const noops: LoadResult[] = [];
   for (let rep = 0; rep < plan.repetitions; rep += 1) {
     const n = await load(noop, plan.repetitionMs);
     failIfErrors('no-op', n);
+    const r = await load(rawSend, plan.repetitionMs);
+    failIfErrors('raw send', r);
     const p = await load(produce, plan.repetitionMs);
     failIfErrors('produce', p);
     noops.push(n);
+    raws.push(r);
     produced.push(p);
     plan.rss.repetitionDone();
     plan.log(
-      `  c=${concurrency} rep ${rep + 1}: produce ${Math.round((p.requests / p.elapsedMs) * 1000)} req/s p99 ${round(percentile(p.latencies, 99), 1)} ms, no-op ${Math.round((n.requests / n.elapsedMs) * 1000)} req/s`,
+      `  c=${concurrency} rep ${rep + 1}: produce ${Math.round(rate(p))} req/s p99 ${round(percentile(p.latencies, 99), 1)} ms, raw send ${Math.round(rate(r))} req/s p99 ${round(percentile(r.latencies, 99), 1)} ms, no-op ${Math.round(rate(n))} req/s`,
     );
   }
   return {
     concurrency,
     produce: side(produced),
+    rawSend: side(raws),
     noop: side(noops),
-    ratio: summarize(
-      produced.map((p, i) => p.requests / p.elapsedMs / (noops[i]!.requests / noops[i]!.elapsedMs)),
-    ),
+    ratioToRawSend: summarize(produced.map((p, i) => rate(p) / rate(raws[i]!))),
+    ratio: summarize(produced.map((p, i) => rate(p) / rate(noops[i]!))),
   };
 }
 
