@@ -174,12 +174,32 @@ export class ConfigError extends AppError {
   }
 }
 
-/** Zod's issues as our field issues (dotted paths). */
+interface SchemaIssue {
+  path: readonly PropertyKey[];
+  message: string;
+  /** A union's: each alternative's own issues. */
+  errors?: readonly (readonly SchemaIssue[])[];
+}
+
+/**
+ * The alternative the value was meant as: the one whose issues lie deepest (a batch with one bad
+ * event is a batch, not a single event with an unknown `events` key), then the one with fewest.
+ */
+function closestAlternative(alternatives: readonly (readonly SchemaIssue[])[]): readonly SchemaIssue[] {
+  const depth = (issues: readonly SchemaIssue[]) => Math.min(...issues.map((i) => i.path.length));
+  return [...alternatives].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0] ?? [];
+}
+
+/** Zod's issues as our field issues (dotted paths), a union's from the alternative that was meant. */
 export const fieldIssues = (
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly SchemaIssue[],
   prefix: readonly PropertyKey[] = [],
 ): FieldIssue[] =>
-  issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
+  issues.flatMap((i) =>
+    i.errors && i.errors.length > 0
+      ? fieldIssues(closestAlternative(i.errors), [...prefix, ...i.path])
+      : [{ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }],
+  );
 
 /** Field issues in one line, e.g. `data.amount: too small; user_id: required`. */
 export const describeIssues = (issues: readonly FieldIssue[], whole = '(body)'): string =>

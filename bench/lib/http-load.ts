@@ -3,7 +3,9 @@
  * matters because the load generator shares the machine's two cores with the server and the broker).
  * Bounded by a request count and a duration, whichever comes first.
  */
+
 import http from 'node:http';
+import { keyHeader } from '../../test/helpers/api-keys';
 
 export interface LoadOptions {
   url: string;
@@ -36,10 +38,14 @@ export function requestOnce(
       {
         agent,
         method,
-        headers:
-          body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        // The game server's key: the root service's endpoints admit only it (the fixture's ignore it).
+        headers: {
+          ...keyHeader('gameServer'),
+          ...(body !== undefined && {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

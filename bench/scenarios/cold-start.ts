@@ -99,13 +99,12 @@ export async function coldStartScenario(baseUrl: string, warmRequests: number): 
 
 /** Mean cost of one warm call through httpHandler (header normalisation, JSON body, zod) around a no-op. */
 async function inProcessOverhead(): Promise<number> {
-  const handler = httpHandler(
-    {
-      name: 'bench-overhead',
-      body: z.object({ user_id: z.string(), data: z.record(z.string(), z.unknown()) }),
-    },
-    async () => ok({ ok: true }),
-  ) as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+  const handler = httpHandler({
+    name: 'bench-overhead',
+    caller: 'public',
+    request: z.object({ user_id: z.string(), data: z.record(z.string(), z.unknown()) }),
+    handle: async () => ok({ ok: true }),
+  }) as unknown as (event: unknown, context: unknown) => Promise<unknown>;
   const event = {
     body: JSON.stringify(userAction(1)),
     headers: { 'Content-Type': 'application/json' },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { CreateTopicsRequest } from '../../lib/api/requests';
+import { declareEndpoint } from '../../lib/api/endpoint';
+import { CreateTopicsRequest, CreateTopicsResponse } from '../../lib/api/requests';
 import { createTopics, type TopicSpec } from '../../lib/kafka/admin';
 import { httpHandler, ok } from '../../lib/middleware';
 
@@ -15,6 +16,17 @@ export const toTopicSpec = (requested: Requested): TopicSpec =>
         ...(requested.configs && { configs: requested.configs }),
       };
 
-export const handler = httpHandler({ name: 'create-topics', body: CreateTopicsRequest }, async ({ body }) =>
-  ok(await createTopics(body.topics.map(toTopicSpec))),
-);
+export const endpoint = declareEndpoint({
+  name: 'create-topics',
+  method: 'POST',
+  path: '/topics/create',
+  summary: 'Create topics (idempotent: existing topics are reported, not an error)',
+  tag: 'topics',
+  caller: 'operator',
+  request: CreateTopicsRequest,
+  response: CreateTopicsResponse,
+  status: 200,
+  errors: ['broker_unavailable'],
+  handle: async ({ body }) => ok(await createTopics(body.topics.map(toTopicSpec))),
+});
+export const handler = httpHandler(endpoint);

@@ -1,5 +1,14 @@
 import { CyberTokenEarnRequest } from '../../lib/api/requests';
-import { scenarioHandler } from '../../lib/api/scenario-handler';
+import { scenarioEndpoint } from '../../lib/api/scenario-endpoint';
 import { cyberTokenEarnStart } from '../../lib/api/scenarios';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = scenarioHandler('game-cyber-token-earn', CyberTokenEarnRequest, cyberTokenEarnStart);
+export const endpoint = scenarioEndpoint({
+  name: 'game-cyber-token-earn',
+  path: '/game/cyber-token-earn',
+  summary:
+    'Report cyber tokens earned: starts the token pipeline (cyber_tokens → headquarters → notification)',
+  request: CyberTokenEarnRequest,
+  start: cyberTokenEarnStart,
+});
+export const handler = httpHandler(endpoint);

@@ -1,5 +1,13 @@
 import { GachaOpenRequest } from '../../lib/api/requests';
-import { scenarioHandler } from '../../lib/api/scenario-handler';
+import { scenarioEndpoint } from '../../lib/api/scenario-endpoint';
 import { gachaOpenStart } from '../../lib/api/scenarios';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = scenarioHandler('game-gacha-open', GachaOpenRequest, gachaOpenStart);
+export const endpoint = scenarioEndpoint({
+  name: 'game-gacha-open',
+  path: '/game/gacha-open',
+  summary: 'Report a gacha pull: starts the gacha pipeline (game_events → feedback → monetisation)',
+  request: GachaOpenRequest,
+  start: gachaOpenStart,
+});
+export const handler = httpHandler(endpoint);

@@ -1,5 +1,13 @@
 import { SlotSpinRequest } from '../../lib/api/requests';
-import { scenarioHandler } from '../../lib/api/scenario-handler';
+import { scenarioEndpoint } from '../../lib/api/scenario-endpoint';
 import { slotSpinStart } from '../../lib/api/scenarios';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = scenarioHandler('game-slot-spin', SlotSpinRequest, slotSpinStart);
+export const endpoint = scenarioEndpoint({
+  name: 'game-slot-spin',
+  path: '/game/slot-spin',
+  summary: 'Report a slot spin: starts the slot-spin pipeline (user_actions → analytics → feedback)',
+  request: SlotSpinRequest,
+  start: slotSpinStart,
+});
+export const handler = httpHandler(endpoint);

@@ -1,7 +1,19 @@
 import { docsPage } from '../../lib/api/docs-page';
+import { declareEndpoint } from '../../lib/api/endpoint';
 import { openApiDocument } from '../../lib/api/openapi';
 import { html, httpHandler } from '../../lib/middleware';
 
-const page = docsPage(openApiDocument());
+let page: string | undefined;
 
-export const handler = httpHandler({ name: 'get-docs' }, async () => html(page));
+export const endpoint = declareEndpoint({
+  name: 'get-docs',
+  method: 'GET',
+  path: '/docs',
+  summary: 'Human-readable API documentation (HTML)',
+  tag: 'service',
+  caller: 'public',
+  status: 200,
+  contentType: 'text/html',
+  handle: async () => html((page ??= docsPage(openApiDocument()))),
+});
+export const handler = httpHandler(endpoint);

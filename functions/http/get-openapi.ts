@@ -1,6 +1,15 @@
+import { declareEndpoint } from '../../lib/api/endpoint';
 import { openApiDocument } from '../../lib/api/openapi';
 import { httpHandler, ok } from '../../lib/middleware';
 
-const document = openApiDocument();
-
-export const handler = httpHandler({ name: 'get-openapi' }, async () => ok(document));
+export const endpoint = declareEndpoint({
+  name: 'get-openapi',
+  method: 'GET',
+  path: '/openapi.json',
+  summary: 'This OpenAPI 3.1 document',
+  tag: 'service',
+  caller: 'public',
+  status: 200,
+  handle: async () => ok(openApiDocument()),
+});
+export const handler = httpHandler(endpoint);

@@ -1,3 +1,5 @@
-import { messageHandler } from '../../lib/api/message-handler';
+import { messageEndpoint } from '../../lib/api/message-endpoint';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = messageHandler('analytics');
+export const endpoint = messageEndpoint('analytics', 'analytics');
+export const handler = httpHandler(endpoint);

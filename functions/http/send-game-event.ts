@@ -1,3 +1,5 @@
-import { messageHandler } from '../../lib/api/message-handler';
+import { messageEndpoint } from '../../lib/api/message-endpoint';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = messageHandler('game-event');
+export const endpoint = messageEndpoint('game-event', 'game_events');
+export const handler = httpHandler(endpoint);

@@ -1,3 +1,5 @@
-import { messageHandler } from '../../lib/api/message-handler';
+import { messageEndpoint } from '../../lib/api/message-endpoint';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = messageHandler('notification');
+export const endpoint = messageEndpoint('notification', 'notifications');
+export const handler = httpHandler(endpoint);

@@ -1,3 +1,5 @@
-import { messageHandler } from '../../lib/api/message-handler';
+import { messageEndpoint } from '../../lib/api/message-endpoint';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = messageHandler('real-time-feedback');
+export const endpoint = messageEndpoint('real-time-feedback', 'real_time_feedback');
+export const handler = httpHandler(endpoint);

@@ -1,3 +1,5 @@
-import { messageHandler } from '../../lib/api/message-handler';
+import { messageEndpoint } from '../../lib/api/message-endpoint';
+import { httpHandler } from '../../lib/middleware';
 
-export const handler = messageHandler('user-action');
+export const endpoint = messageEndpoint('user-action', 'user_actions');
+export const handler = httpHandler(endpoint);

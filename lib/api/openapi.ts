@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { HTTP_STATUS } from '../errors';
 import { catalogue, catalogueTopics } from '../events/catalogue';
+import { API_PREFIX, type EndpointDeclaration } from './endpoint';
+import { loadEndpoints } from './endpoints';
 import { ErrorResponse } from './requests';
-import { API_PREFIX, type Route, routes } from './routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -21,59 +23,106 @@ const error = (description: string) => ({ description, content: json(errorRef) }
 
 const pascal = (topic: string) => topic.replace(/(^|_)(\w)/g, (_, _u: string, c: string) => c.toUpperCase());
 
-function operation(route: Route) {
-  const responses: Record<string, { description: string } & Record<string, unknown>> = {
-    [route.status]: {
-      description: route.status === 202 ? 'Accepted: every event acknowledged by Kafka (acks=all)' : 'OK',
+/** What each error code means to a caller, in the document. */
+const ERROR_DESCRIPTIONS: Partial<Record<keyof typeof HTTP_STATUS, string>> = {
+  invalid_topic: 'The topic name is not one Kafka accepts',
+  invalid_cursor: 'The cursor is not one this API handed out',
+  not_found: 'No such resource',
+  broker_unavailable: 'Kafka is unreachable; retry after the Retry-After seconds. Nothing was produced.',
+  unavailable: 'A dependency is unreachable; retry after the Retry-After seconds. Nothing was changed.',
+};
+
+/** API Gateway refuses a missing or unknown key itself, with its own body; a known key of another role gets ours. */
+const refusedCaller = {
+  type: 'object',
+  anyOf: [
+    { properties: { message: { type: 'string' } }, required: ['message'] },
+    { $ref: '#/components/schemas/Error' },
+  ],
+};
+
+const SECURITY_SCHEMES = {
+  gameServer: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-api-key',
+    description: "The game server's API key: every endpoint that produces events or changes a player",
+  },
+  operator: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-api-key',
+    description: "The operator's API key: topic administration, configuration, operations",
+  },
+};
+
+type Responses = Record<string, { description: string } & Record<string, unknown>>;
+
+function responsesOf(endpoint: EndpointDeclaration): Responses {
+  const responses: Responses = {
+    [endpoint.status]: {
+      description: endpoint.status === 202 ? 'Accepted: every event acknowledged by Kafka (acks=all)' : 'OK',
       content:
-        route.contentType === 'text/html'
+        endpoint.contentType === 'text/html'
           ? { 'text/html': { schema: { type: 'string' } } }
-          : json(route.response ? jsonSchema(route.response, 'output') : { type: 'object' }),
+          : json(endpoint.response ? jsonSchema(endpoint.response, 'output') : { type: 'object' }),
     },
   };
-  if (route.request) {
+  if (endpoint.request) {
     responses[400] = error('The body is not JSON, or fails its schema (each wrong field is named)');
     responses[413] = error('The body or the batch is larger than allowed');
     responses[415] = error('The body is not application/json');
   }
-  if (route.path.includes('{name}')) {
-    responses[400] = error('The topic name is not one Kafka accepts');
-    responses[404] = error('No such topic');
+  for (const code of endpoint.errors ?? []) {
+    const status = HTTP_STATUS[code];
+    const described = ERROR_DESCRIPTIONS[code] ?? code;
+    const existing = responses[status];
+    responses[status] = existing
+      ? { ...existing, description: `${existing.description}; or: ${described}` }
+      : {
+          ...error(described),
+          ...(status === 503 && { headers: { 'Retry-After': { schema: { type: 'integer' } } } }),
+        };
   }
-  // API Gateway itself refuses these, with its own body.
-  if (route.private) {
+  if (endpoint.caller !== 'public') {
+    responses[401] = { description: 'No x-api-key', content: json(refusedCaller) };
     responses[403] = {
-      description: 'Missing or wrong x-api-key',
-      content: json({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }),
+      description: "An x-api-key that is not this endpoint's caller's",
+      content: json(refusedCaller),
     };
   }
-  if (route.tag !== 'service' || route.functionKey === 'getHealth') {
-    responses[503] = {
-      ...error('Kafka is unreachable; retry after the Retry-After seconds. Nothing was produced.'),
-      headers: { 'Retry-After': { schema: { type: 'integer' } } },
-    };
-  }
+  return responses;
+}
+
+const pathParameters = (path: string) =>
+  [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+
+function operation(endpoint: EndpointDeclaration) {
+  const parameters = pathParameters(endpoint.path);
   return {
-    operationId: route.functionKey,
-    summary: route.summary,
-    tags: [route.tag],
-    ...(route.private && { security: [{ apiKey: [] }] }),
-    ...(route.path.includes('{name}') && {
-      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+    operationId: endpoint.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+    summary: endpoint.summary,
+    tags: [endpoint.tag],
+    security: endpoint.caller === 'public' ? [] : [{ [endpoint.caller]: [] }],
+    ...(parameters.length > 0 && { parameters }),
+    ...(endpoint.request && {
+      requestBody: { required: true, content: json(jsonSchema(endpoint.request, 'input')) },
     }),
-    ...(route.request && {
-      requestBody: { required: true, content: json(jsonSchema(route.request, 'input')) },
-    }),
-    responses,
+    responses: responsesOf(endpoint),
   };
 }
 
 /** The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas the functions use. */
-export function openApiDocument(serverUrl = '/') {
+export function openApiDocument(endpoints = loadEndpoints(), serverUrl = '/') {
   const paths: Record<string, Record<string, ReturnType<typeof operation>>> = {};
-  for (const route of routes) {
-    const path = `${API_PREFIX}${route.path}`;
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+  for (const endpoint of endpoints) {
+    const path = `${API_PREFIX}${endpoint.path}`;
+    paths[path] = { ...paths[path], [endpoint.method.toLowerCase()]: operation(endpoint) };
   }
   const topicSchemas: Record<string, JsonSchema> = Object.fromEntries(
     catalogueTopics.map((topic) => [`${pascal(topic)}Event`, jsonSchema(catalogue[topic].schema, 'output')]),
@@ -92,11 +141,13 @@ export function openApiDocument(serverUrl = '/') {
       { name: 'topics', description: 'Topic administration' },
       { name: 'messages', description: 'Produce events in the seed message format' },
       { name: 'game', description: 'Start the game scenario pipelines' },
+      { name: 'players', description: "A player's state, as the stages keep it" },
+      { name: 'ops', description: 'Operations: lag, rates, dead letters, redrive' },
       { name: 'service', description: 'Health, configuration and documentation' },
     ],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      securitySchemes: SECURITY_SCHEMES,
       schemas: { Error: jsonSchema(ErrorResponse, 'output'), ...topicSchemas } as Record<string, JsonSchema>,
     },
   };

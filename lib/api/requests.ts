@@ -1,45 +1,39 @@
 import { z } from 'zod';
 import {
-  AnalyticsData,
+  type CatalogueTopic,
+  catalogue,
   EpochSeconds,
   EventId,
   EventType,
-  FeedbackData,
   GachaItem,
-  GameEventData,
   Money,
-  NotificationData,
-  UserActionData,
   UserId,
+  withDataCondition,
 } from '../events';
 import { topicNameProblem } from '../kafka/topic-name';
 
 /** Request and response bodies of the HTTP API: validated by the functions, documented by OpenAPI. */
 
-/** The seed's message format; the endpoint implies `event_type`, the server stamps `timestamp` and `event_id`. */
-export const messageInput = <Data extends z.ZodType>(data: Data) =>
-  z.strictObject({
+/**
+ * The seed's message format for one topic: the endpoint implies `event_type`, the server stamps
+ * `timestamp` and `event_id`; the topic's data and its kind-specific rule (a `SLOT_SPIN`'s bet, a
+ * `GACHA_OPENED`'s pull) apply as they do on the topic.
+ */
+export function messageInput(topic: CatalogueTopic) {
+  const entry: { data: z.ZodType; condition?: Parameters<typeof withDataCondition>[1] } = catalogue[topic];
+  const input = z.strictObject({
     event_id: EventId.optional(),
     event_type: EventType.optional(),
     user_id: UserId,
     timestamp: EpochSeconds.optional(),
-    data,
+    data: entry.data,
   });
+  return entry.condition ? withDataCondition(input, entry.condition) : input;
+}
 
 /** One event, or a batch `{"events": [...]}` sent to Kafka in one produce call. */
-export const messageBody = <Data extends z.ZodType>(data: Data) =>
-  z.union([messageInput(data), z.strictObject({ events: z.array(messageInput(data)).min(1) })]);
-
-/** What the factory checks before the handler splits single events from batches. */
-export const AnyJsonObject = z.record(z.string(), z.unknown());
-
-export const messageEndpoints = {
-  'user-action': { topic: 'user_actions', data: UserActionData },
-  'game-event': { topic: 'game_events', data: GameEventData },
-  notification: { topic: 'notifications', data: NotificationData },
-  analytics: { topic: 'analytics', data: AnalyticsData },
-  'real-time-feedback': { topic: 'real_time_feedback', data: FeedbackData },
-} as const;
+export const messageBody = (topic: CatalogueTopic) =>
+  z.union([messageInput(topic), z.strictObject({ events: z.array(messageInput(topic)).min(1) })]);
 
 const OptionalId = z.string().min(1).max(128).optional();
 

@@ -10,9 +10,9 @@ import './zod-messages';
 export const EventId = z.uuid();
 export const UserId = z
   .string()
-  .trim()
   .min(1, 'user_id must not be empty')
-  .max(128, 'user_id is at most 128 characters');
+  .max(128, 'user_id is at most 128 characters')
+  .regex(/\S/, 'user_id must not be blank');
 export const EpochSeconds = z
   .number()
   .finite()

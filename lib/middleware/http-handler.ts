@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { fieldIssues, ValidationError } from '../errors';
 import { createLogger, type Logger } from '../log';
+import { type Caller, requireCaller } from './caller';
 import { errorResponse } from './http-errors';
 import { type HttpResult, type RawResult, toProxyResult } from './http-response';
 import { jsonBody, type ParsedBody } from './json-body';
@@ -19,30 +20,32 @@ export interface HttpRequest<Body> {
   log: Logger;
 }
 
+export type BodyOf<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
+
 export interface HttpHandlerSpec<Schema extends z.ZodType | undefined> {
   /** The function's name, for logs. */
   name: string;
+  /** Who may call it. */
+  caller: Caller;
   /** The JSON body's schema; omit for requests without a body. */
-  body?: Schema;
+  request?: Schema;
   maxBodyBytes?: number;
+  /** The endpoint's business, given a request that passed every check. */
+  handle: (request: HttpRequest<BodyOf<Schema>>) => Promise<HttpResult | RawResult>;
 }
-
-type BodyOf<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
 type Event = APIGatewayProxyEvent & Partial<ParsedBody>;
 
 const compact = (values: Record<string, string | undefined> | null | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(values ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
 
 /**
- * The one factory for HTTP functions: header normalisation, JSON body parsing, zod validation and
- * error mapping around a handler that only does its business. The error handler is the last layer.
+ * The one factory for HTTP functions: header normalisation, the caller's credential, JSON body
+ * parsing, zod validation and error mapping around a handler that only does its business. The error
+ * handler is the last layer.
  */
-export function httpHandler<Schema extends z.ZodType | undefined = undefined>(
-  spec: HttpHandlerSpec<Schema>,
-  handle: (request: HttpRequest<BodyOf<Schema>>) => Promise<HttpResult | RawResult>,
-) {
+export function httpHandler<Schema extends z.ZodType | undefined = undefined>(spec: HttpHandlerSpec<Schema>) {
   const log = createLogger({ function: spec.name });
-  const { body: schema } = spec;
+  const { request: schema, handle } = spec;
 
   const validateBody: middy.MiddlewareObj<Event> = {
     before: ({ event }) => {
@@ -63,7 +66,9 @@ export function httpHandler<Schema extends z.ZodType | undefined = undefined>(
     },
   };
 
-  const stack = middy<Event, APIGatewayProxyResult, Error, Context>().use(httpHeaderNormalizer());
+  const stack = middy<Event, APIGatewayProxyResult, Error, Context>()
+    .use(httpHeaderNormalizer())
+    .use(requireCaller(spec.caller));
   if (schema)
     stack.use(jsonBody({ maxBytes: spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES })).use(validateBody);
   return stack.use(mapErrors).handler(async (event, context) => {

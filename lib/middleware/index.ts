@@ -1,3 +1,4 @@
+export * from './caller';
 export * from './http-handler';
 export * from './http-response';
 export * from './stage-handler';

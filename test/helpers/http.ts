@@ -1,4 +1,6 @@
-/** Minimal JSON-over-HTTP client for e2e tests (global fetch). */
+import { GAME_KEY } from './api-keys';
+
+/** Minimal JSON-over-HTTP client for e2e tests (global fetch), calling as the game server by default. */
 export interface HttpAnswer {
   status: number;
   headers: Headers;
@@ -14,11 +16,23 @@ export async function request(
     method = 'GET',
     body,
     headers = {},
-  }: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+    anonymous = false,
+  }: {
+    method?: string;
+    body?: unknown;
+    /** An `x-api-key` here replaces the game server's. */
+    headers?: Record<string, string>;
+    /** Send no key at all. */
+    anonymous?: boolean;
+  } = {},
 ): Promise<HttpAnswer> {
   const response = await fetch(url, {
     method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(!anonymous && { 'x-api-key': GAME_KEY }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

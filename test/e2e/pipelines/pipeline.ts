@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { config } from '../../../lib/config';
+import { ensureCatalogueTopics } from '../../../lib/events/topics';
 import { type HqSandbox, startHqSandbox } from '../../../lib/hq/sandbox';
 import { createKafka, disconnectProducer, withAdmin } from '../../../lib/kafka';
-import { ensureCatalogueTopics } from '../../../lib/events/topics';
 import { type HttpAnswer, request } from '../../helpers/http';
 import { kcatConsume, kcatProduce } from '../../helpers/kcat';
 import { uniqueName } from '../../helpers/names';

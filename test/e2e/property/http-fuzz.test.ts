@@ -10,7 +10,6 @@ jest.setTimeout(600_000);
 
 import path from 'node:path';
 import fc from 'fast-check';
-import { messageEndpoints } from '../../../lib/api/requests';
 import { catalogueTopics } from '../../../lib/events/catalogue';
 import { ensureCatalogueTopics } from '../../../lib/events/topics';
 import { disconnectProducer, getAdmin, topicEndOffsets } from '../../../lib/kafka';
@@ -134,20 +133,22 @@ const post = (
   );
 
 const validBodies: [string, Record<string, unknown>][] = [
-  ...Object.entries(messageEndpoints).map(([slug]): [string, Record<string, unknown>] => [
-    `/messages/${slug}`,
-    {
-      user_id: 'prop-user',
-      data:
-        slug === 'user-action'
-          ? { action: 'SLOT_SPIN', bet_amount: 5, payout: 0, symbols: ['A'] }
-          : slug === 'notification'
-            ? { type: 'REWARD', title: 't', body: 'b' }
-            : slug === 'real-time-feedback'
-              ? { feedback_type: 'WIN', intensity: 0.5 }
-              : { metric: 'm' },
-    },
-  ]),
+  ...['user-action', 'game-event', 'notification', 'analytics', 'real-time-feedback'].map(
+    (slug): [string, Record<string, unknown>] => [
+      `/messages/${slug}`,
+      {
+        user_id: 'prop-user',
+        data:
+          slug === 'user-action'
+            ? { action: 'SLOT_SPIN', bet_amount: 5, payout: 0, symbols: ['A'] }
+            : slug === 'notification'
+              ? { type: 'REWARD', title: 't', body: 'b' }
+              : slug === 'real-time-feedback'
+                ? { feedback_type: 'WIN', intensity: 0.5 }
+                : { metric: 'm' },
+      },
+    ],
+  ),
   ['/game/slot-spin', { user_id: 'prop-user', bet_amount: 5, payout: 10, symbols: ['7', '7'] }],
   [
     '/game/gacha-open',

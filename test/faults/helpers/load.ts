@@ -3,7 +3,9 @@
  * an id chosen here (so every request can be looked for in Kafka afterwards), until stopped or
  * bounded by count and time.
  */
+
 import { randomUUID } from 'node:crypto';
+import { keyHeader } from '../../helpers/api-keys';
 import { waitFor } from '../../helpers/wait';
 
 export interface SentRequest {
@@ -52,7 +54,7 @@ export function startLoad(options: LoadOptions): Load {
       try {
         const response = await fetch(options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...keyHeader('gameServer') },
           body: JSON.stringify(options.body(eventId, index)),
           signal: AbortSignal.timeout(options.requestTimeoutMs ?? 60_000),
         });

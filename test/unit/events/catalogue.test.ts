@@ -86,14 +86,19 @@ describe('topic catalogue', () => {
     expect(schema.safeParse({ ...base, ...validData.analytics!, event_id: 'abc' }).success).toBe(false);
   });
 
-  it('requires the slot-spin fields on a SLOT_SPIN action', () => {
-    const parsed = catalogue.user_actions.schema.safeParse({
-      ...base,
-      event_type: 'user_action',
-      data: { action: 'SLOT_SPIN', bet_amount: 50 },
-    });
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['data.payout', 'data.symbols']);
+  it('requires a SLOT_SPIN action to say what it bet, and checks its outcome when it has one', () => {
+    const spin = (data: Record<string, unknown>) =>
+      catalogue.user_actions.schema.safeParse({
+        ...base,
+        event_type: 'user_action',
+        data: { action: 'SLOT_SPIN', ...data },
+      });
+    expect(spin({}).error?.issues.map((i) => i.path.join('.'))).toEqual(['data.bet_amount']);
+    // The seed's own message: a bet placed, its outcome not known yet.
+    expect(spin({ bet_amount: 50 }).success).toBe(true);
+    expect(
+      spin({ bet_amount: 50, payout: -1, symbols: [] }).error?.issues.map((i) => i.path.join('.')),
+    ).toEqual(['data.payout', 'data.symbols']);
   });
 
   it('accepts the seed message format for other actions', () => {

@@ -12,6 +12,7 @@ import { handler as getTopicConfig } from '../../../functions/http/get-topic-con
 import { describeTopic } from '../../../functions/http/list-topics';
 import { disconnectProducer } from '../../../lib/kafka/producer';
 import { invoke, restEvent } from '../../fixtures/api-gateway';
+import { keyHeader } from '../../helpers/api-keys';
 
 const sentValue = (i = 0) => JSON.parse(String(fake.sent[i]!.messages[0]!.value));
 
@@ -122,7 +123,10 @@ describe('topic administration', () => {
   it.each(['__consumer_offsets', 'bad name', '..'])(
     'refuses the topic name %j before asking Kafka',
     async (name) => {
-      const res = await invoke(getTopicConfig, restEvent({ method: 'GET', pathParameters: { name } }));
+      const res = await invoke(
+        getTopicConfig,
+        restEvent({ method: 'GET', pathParameters: { name }, headers: keyHeader('operator') }),
+      );
       expect(res.statusCode).toBe(400);
       expect(res.json.error?.code).toBe('invalid_topic');
     },
@@ -132,7 +136,7 @@ describe('topic administration', () => {
 describe('GET /config', () => {
   it('shows the effective configuration without secrets', async () => {
     process.env.KAFKA_SASL_PASSWORD = 'never-show-this';
-    const res = await invoke(getConfig, restEvent({ method: 'GET' }));
+    const res = await invoke(getConfig, restEvent({ method: 'GET', headers: keyHeader('operator') }));
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('never-show-this');
     expect(res.json).toMatchObject({ kafka: { brokers: expect.any(Array) }, http: { prefix: '/api/kafka' } });

@@ -7,6 +7,7 @@ import { handler as sendAnalytics } from '../../../functions/http/send-analytics
 import { handler as sendUserAction } from '../../../functions/http/send-user-action';
 import { disconnectProducer } from '../../../lib/kafka/producer';
 import { invoke, restEvent } from '../../fixtures/api-gateway';
+import { keyHeader } from '../../helpers/api-keys';
 
 const spin = { action: 'SLOT_SPIN', bet_amount: 50, payout: 0, symbols: ['7', 'BAR', '7'] };
 
@@ -157,7 +158,7 @@ describe('POST /messages/user-action', () => {
   it('answers 415 for a body that is not JSON', async () => {
     const res = await invoke(
       sendUserAction,
-      restEvent({ body: 'a=b', headers: { 'Content-Type': 'text/plain' } }),
+      restEvent({ body: 'a=b', headers: { 'Content-Type': 'text/plain', ...keyHeader('gameServer') } }),
     );
     expect(res.statusCode).toBe(415);
   });

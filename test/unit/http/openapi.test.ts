@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { parse } from 'yaml';
 import { handler as getDocs } from '../../../functions/http/get-docs';
 import { handler as getOpenapi } from '../../../functions/http/get-openapi';
+import { API_PREFIX } from '../../../lib/api/endpoint';
+import { loadEndpoints } from '../../../lib/api/endpoints';
 import { openApiDocument } from '../../../lib/api/openapi';
-import { API_PREFIX, routes } from '../../../lib/api/routes';
+import { KEY_HASH_VARIABLE } from '../../../lib/middleware';
 import { invoke, lambdaContext, restEvent } from '../../fixtures/api-gateway';
 
 const root = join(__dirname, '../../..');
@@ -19,14 +19,24 @@ describe('OpenAPI document', () => {
     expect(validator.version).toBe('3.1');
   });
 
-  it('lists every endpoint, with its request schema', () => {
+  it('lists every endpoint, with its request schema and who may call it', () => {
     const { paths } = openApiDocument();
-    for (const route of routes) {
-      const op = paths[`${API_PREFIX}${route.path}`]?.[route.method.toLowerCase()];
+    const endpoints = loadEndpoints();
+    for (const endpoint of endpoints) {
+      const op = paths[`${API_PREFIX}${endpoint.path}`]?.[endpoint.method.toLowerCase()];
       expect(op).toBeDefined();
-      expect(Boolean(op?.requestBody)).toBe(Boolean(route.request));
+      expect(Boolean(op?.requestBody)).toBe(Boolean(endpoint.request));
+      expect(op?.security).toEqual(endpoint.caller === 'public' ? [] : [{ [endpoint.caller]: [] }]);
     }
-    expect(Object.values(paths).flatMap((p) => Object.keys(p))).toHaveLength(routes.length);
+    expect(Object.values(paths).flatMap((p) => Object.keys(p))).toHaveLength(endpoints.length);
+  });
+
+  it('keeps only health, the document and the docs page public', () => {
+    const open = loadEndpoints()
+      .filter((endpoint) => endpoint.caller === 'public')
+      .map((endpoint) => endpoint.path)
+      .sort();
+    expect(open).toEqual(['/docs', '/health', '/openapi.json']);
   });
 
   it('documents the notification record other services consume', () => {
@@ -40,33 +50,54 @@ describe('OpenAPI document', () => {
     expect(res.json.openapi).toBe('3.1.0');
     const page = await getDocs(restEvent({ method: 'GET', path: '/api/kafka/docs' }), lambdaContext());
     expect(page.headers?.['Content-Type']).toContain('text/html');
-    for (const route of routes) expect(page.body).toContain(`${API_PREFIX}${route.path}`);
+    for (const endpoint of loadEndpoints()) expect(page.body).toContain(`${API_PREFIX}${endpoint.path}`);
   });
 });
 
-describe('serverless.yml', () => {
-  type HttpEvent = { http: { method: string; path: string; private?: boolean } };
-  const functions = parse(readFileSync(join(root, 'serverless.yml'), 'utf8')).functions as Record<
-    string,
-    { handler: string; events?: (HttpEvent | Record<string, unknown>)[] }
-  >;
-
-  it('declares exactly the documented routes, one function per endpoint', () => {
-    for (const route of routes) {
-      const fn = functions[route.functionKey];
-      expect(fn?.handler).toBe(`functions/http/${route.file}.handler`);
-      const http = (Array.isArray(fn?.events) ? fn.events : []).find(
-        (e): e is HttpEvent => 'http' in e,
-      )?.http;
-      expect(http).toEqual({
-        method: route.method.toLowerCase(),
-        path: `${API_PREFIX}${route.path}`.slice(1),
-        ...(route.private && { private: true }),
-      });
-    }
-    const httpFunctions = Object.entries(functions).filter(
-      ([, fn]) => Array.isArray(fn.events) && fn.events.some((e) => 'http' in e),
+describe('the functions deploy/functions.cjs makes from the declarations', () => {
+  type Fn = {
+    handler: string;
+    environment?: Record<string, string>;
+    events: Record<string, Record<string, unknown>>[];
+  };
+  const params: Record<string, unknown> = {
+    'sls:stage': 'local',
+    'param:gameApiKey': 'game-key-under-test',
+    'param:adminApiKey': 'admin-key-under-test',
+    'param:kafkaSource': 'kafka',
+    'param:stageGroupPrefix': 'prefix',
+    'self:custom.stageTrigger.kafka': { batchSize: 100 },
+  };
+  const made = (): Promise<Record<string, Fn>> =>
+    require(join(root, 'deploy/functions.cjs')).functions(
+      { resolveVariable: async (address: string) => params[address] },
+      (file: string) => require(file),
     );
-    expect(httpFunctions.map(([key]) => key).sort()).toEqual(routes.map((r) => r.functionKey).sort());
+
+  it("gives each endpoint one function, its http event, and its caller's key hash", async () => {
+    const functions = await made();
+    const endpoints = loadEndpoints();
+    expect(endpoints.length).toBeGreaterThan(10);
+    for (const endpoint of endpoints) {
+      const fn = functions[endpoint.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())];
+      expect(fn?.handler).toBe(`functions/http/${endpoint.name}.handler`);
+      expect(fn?.events).toEqual([
+        {
+          http: {
+            method: endpoint.method.toLowerCase(),
+            path: `${API_PREFIX}${endpoint.path}`.slice(1),
+            ...(endpoint.caller !== 'public' && { private: true }),
+          },
+        },
+      ]);
+      const hashes = Object.keys(fn?.environment ?? {}).filter((name) => name.endsWith('_API_KEY_SHA256'));
+      expect(hashes).toEqual(endpoint.caller === 'public' ? [] : [KEY_HASH_VARIABLE[endpoint.caller]]);
+    }
+    const httpFunctions = Object.values(functions).filter((fn) => fn.events.some((e) => 'http' in e));
+    expect(httpFunctions).toHaveLength(endpoints.length);
+  });
+
+  it('keeps the keys themselves out of the functions', async () => {
+    expect(JSON.stringify(await made())).not.toMatch(/key-under-test/);
   });
 });

@@ -167,7 +167,12 @@ describe('sync-tokens-to-hq stage', () => {
   });
 
   const stageWith = (client: HqClient) =>
-    stageHandler({ description: 'under test', name: 'sync-tokens-to-hq', topic: 'cyber_tokens', rule: syncTokensToHq(() => client) });
+    stageHandler({
+      description: 'under test',
+      name: 'sync-tokens-to-hq',
+      topic: 'cyber_tokens',
+      rule: syncTokensToHq(() => client),
+    });
 
   it('a confirmed grant becomes a notification of the grant', async () => {
     const calls: string[] = [];

@@ -155,7 +155,7 @@ describe('stageHandler', () => {
 
   it('dead-letters an event that fails its topic schema, naming the fields', async () => {
     const { user_id: _omit, ...noUser } = action('X');
-    const badSpin = envelope('SLOT_SPIN', { action: 'SLOT_SPIN', bet_amount: 5 });
+    const badSpin = envelope('SLOT_SPIN', { action: 'SLOT_SPIN', bet_amount: -5 });
     await run(
       echo,
       kafkaEvent([
@@ -167,7 +167,7 @@ describe('stageHandler', () => {
     expect(letters.map((l) => l.reason)).toEqual(['invalid_event', 'invalid_event']);
     expect(letters[0]!.error).toMatch(/user_id/);
     expect(letters[1]).toMatchObject({ event_id: badSpin.event_id, correlation_id: badSpin.correlation_id });
-    expect(letters[1]!.error).toMatch(/data\.payout/);
+    expect(letters[1]!.error).toMatch(/data\.bet_amount/);
     expect(sendsTo('notifications')).toBe(0);
   });
 
@@ -219,7 +219,12 @@ describe('stageHandler', () => {
   });
 
   it('counts deliveries per record in the container: a redelivered dead letter says attempt 2, same id', async () => {
-    const handler = stageHandler({ description: 'under test', name: 'attempts', topic: 'user_actions', rule: echo });
+    const handler = stageHandler({
+      description: 'under test',
+      name: 'attempts',
+      topic: 'user_actions',
+      rule: echo,
+    });
     const event = kafkaEvent([{ topic: 'user_actions', partition: 1, offset: 9, value: 'nope' }]);
     await handler(event, lambdaContext());
     await handler(event, lambdaContext());
