@@ -3,7 +3,9 @@
  * drives both the local emulation and the deployment. Runs after the framework compiled the
  * `AWS::Lambda::EventSourceMapping`s (`package:compileEvents`) and only adds what it left out:
  *  - `MaximumRetryAttempts`, `MaximumRecordAgeInSeconds`, `BisectBatchOnFunctionError`,
- *    `FunctionResponseTypes`, `DestinationConfig.OnFailure.Destination`;
+ *    `FunctionResponseTypes`, `DestinationConfig.OnFailure.Destination`, `MetricsConfig`;
+ *  - `SchemaRegistryConfig` inside `AmazonManagedKafkaEventSourceConfig` (msk) or
+ *    `SelfManagedKafkaEventSourceConfig` (kafka), where CloudFormation has it;
  *  - `MaximumBatchingWindowInSeconds: 0` when the event says 0 (the framework drops a 0, which
  *    leaves AWS's 500 ms default in place — not what the emulator, or the author, does).
  */
@@ -16,6 +18,7 @@ const PROVISIONED_ONLY = [
   'maximumRecordAgeInSeconds',
   'bisectBatchOnFunctionError',
   'functionResponseTypes',
+  'schemaRegistryConfig',
 ];
 
 const provisionedOnlySettings = (event: EventConfig): string[] => [
@@ -66,7 +69,28 @@ export function extraMappingProperties(event: EventConfig): Record<string, unkno
     out.DestinationConfig = { OnFailure: { Destination: event.onFailureDestination } };
   }
   if (event.maximumBatchingWindow === 0) out.MaximumBatchingWindowInSeconds = 0;
+  const metrics = (event.metricsConfig as { metrics?: string[] } | undefined)?.metrics;
+  if (metrics) out.MetricsConfig = { Metrics: metrics };
   return out;
+}
+
+interface SchemaRegistryInput {
+  schemaRegistryUri: string;
+  eventRecordFormat: string;
+  accessConfigs?: { type: string; uri: string }[];
+  schemaValidationConfigs: { attribute: string }[];
+}
+
+/** `SchemaRegistryConfig` in CloudFormation's spelling (note `SchemaRegistryURI`). */
+export function schemaRegistryProperty(config: unknown): Record<string, unknown> | undefined {
+  if (!config) return undefined;
+  const c = config as SchemaRegistryInput;
+  return {
+    SchemaRegistryURI: c.schemaRegistryUri,
+    EventRecordFormat: c.eventRecordFormat,
+    ...(c.accessConfigs && { AccessConfigs: c.accessConfigs.map((a) => ({ Type: a.type, URI: a.uri })) }),
+    SchemaValidationConfigs: c.schemaValidationConfigs.map((v) => ({ Attribute: v.attribute })),
+  };
 }
 
 export function extendCloudFormation(serverless: ServerlessLike, log: Logger): void {
@@ -81,7 +105,8 @@ export function extendCloudFormation(serverless: ServerlessLike, log: Logger): v
       if (!source) return;
       const event = raw[source] as EventConfig;
       const extra = extraMappingProperties(event);
-      if (Object.keys(extra).length === 0) return;
+      const registry = schemaRegistryProperty(event.schemaRegistryConfig);
+      if (Object.keys(extra).length === 0 && !registry) return;
       const mapping = findMapping(template.Resources, normalized, source, event);
       if (!mapping) {
         log.warning(
@@ -94,6 +119,12 @@ export function extendCloudFormation(serverless: ServerlessLike, log: Logger): v
         if (mapping.Properties[name] === undefined || name === 'MaximumBatchingWindowInSeconds') {
           mapping.Properties[name] = value;
         }
+      }
+      if (registry) {
+        const holder =
+          source === 'msk' ? 'AmazonManagedKafkaEventSourceConfig' : 'SelfManagedKafkaEventSourceConfig';
+        const existing = (mapping.Properties[holder] as Record<string, unknown> | undefined) ?? {};
+        mapping.Properties[holder] = { ...existing, SchemaRegistryConfig: registry };
       }
       const provisioned = provisionedOnlySettings(event);
       if (provisioned.length > 0 && event.provisionedPollerConfig === undefined) {

@@ -31,6 +31,55 @@ export const EXTRA_EVENT_PROPERTIES: Record<string, object> = {
       { type: 'object' },
     ],
   },
+  metricsConfig: {
+    type: 'object',
+    properties: {
+      metrics: {
+        type: 'array',
+        maxItems: 3,
+        uniqueItems: true,
+        items: { type: 'string', enum: ['EventCount', 'ErrorCount', 'KafkaMetrics'] },
+      },
+    },
+    required: ['metrics'],
+    additionalProperties: false,
+  },
+  schemaRegistryConfig: {
+    type: 'object',
+    properties: {
+      schemaRegistryUri: { type: 'string', minLength: 1, maxLength: 10_000 },
+      eventRecordFormat: { type: 'string', enum: ['JSON', 'SOURCE'] },
+      accessConfigs: {
+        type: 'array',
+        maxItems: 2,
+        items: {
+          type: 'object',
+          properties: {
+            type: {
+              type: 'string',
+              enum: ['BASIC_AUTH', 'CLIENT_CERTIFICATE_TLS_AUTH', 'SERVER_ROOT_CA_CERTIFICATE'],
+            },
+            uri: { type: 'string' },
+          },
+          required: ['type', 'uri'],
+          additionalProperties: false,
+        },
+      },
+      schemaValidationConfigs: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 2,
+        items: {
+          type: 'object',
+          properties: { attribute: { type: 'string', enum: ['KEY', 'VALUE'] } },
+          required: ['attribute'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['schemaRegistryUri', 'eventRecordFormat', 'schemaValidationConfigs'],
+    additionalProperties: false,
+  },
 };
 
 const isCollision = (error: unknown): boolean => (error as { code?: string }).code === 'SCHEMA_COLLISION';

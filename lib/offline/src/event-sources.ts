@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { compileFilter, type RecordFilter } from './filter';
 import type { KafkaEventSourceType } from './lambda-event';
+import { METRIC_GROUPS, type MetricGroup } from './metrics';
 import type { ServerlessLike } from './serverless-types';
 import { topicNameProblem } from './topic-name';
 
@@ -51,6 +52,16 @@ export interface EventSourceConfig {
   bisect: boolean;
   reportBatchItemFailures: boolean;
   destination?: Destination;
+  /** `metricsConfig.metrics`: the metric groups kept and printed for this mapping (none: off). */
+  metrics: MetricGroup[];
+  schemaRegistry?: SchemaRegistrySettings;
+}
+
+export interface SchemaRegistrySettings {
+  /** A Glue registry ARN or a Confluent registry URL. */
+  uri: string;
+  eventRecordFormat: 'JSON' | 'SOURCE';
+  attributes: ('KEY' | 'VALUE')[];
 }
 
 export class EventSourceConfigError extends Error {
@@ -82,6 +93,21 @@ const common = {
   bisectBatchOnFunctionError: z.boolean().optional(),
   functionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).optional(),
   onFailureDestination: arnLike.optional(),
+  metricsConfig: z.object({ metrics: z.array(z.enum(METRIC_GROUPS)).max(3) }).optional(),
+  schemaRegistryConfig: z
+    .object({
+      schemaRegistryUri: z.string().min(1),
+      eventRecordFormat: z.enum(['JSON', 'SOURCE']),
+      accessConfigs: z
+        .array(z.object({ type: z.string(), uri: z.string() }))
+        .max(2)
+        .optional(),
+      schemaValidationConfigs: z
+        .array(z.object({ attribute: z.enum(['KEY', 'VALUE']) }))
+        .min(1)
+        .max(2),
+    })
+    .optional(),
 };
 
 const kafkaEventSchema = z.looseObject({ ...common, bootstrapServers: z.array(z.string().min(1)).min(1) });
@@ -230,6 +256,14 @@ export function readEventSources(serverless: ServerlessLike, context: ReadContex
         bisect: e.bisectBatchOnFunctionError ?? false,
         reportBatchItemFailures: (e.functionResponseTypes ?? []).includes('ReportBatchItemFailures'),
         ...(destination && { destination }),
+        metrics: [...new Set(e.metricsConfig?.metrics ?? [])],
+        ...(e.schemaRegistryConfig && {
+          schemaRegistry: {
+            uri: e.schemaRegistryConfig.schemaRegistryUri,
+            eventRecordFormat: e.schemaRegistryConfig.eventRecordFormat,
+            attributes: [...new Set(e.schemaRegistryConfig.schemaValidationConfigs.map((v) => v.attribute))],
+          },
+        }),
       });
     });
   }

@@ -1,46 +1,47 @@
 /**
- * One emulated event source mapping: a consumer group member on the topic that feeds the batcher,
- * and the loop that cuts batches and hands each to a `BatchProcessor`.
- *
- * kafkajs is used as a fetcher only: every fetched record is taken into the batcher at once
- * (`eachBatch` never blocks, so one slow partition never stalls the others), offsets are committed
- * explicitly when a batch is done (`autoCommit: false`), and a partition whose buffer is full is
- * paused until its batch completes. After a rebalance kafkajs re-fetches from the committed
- * offsets; the batcher drops what it already holds, so nothing is delivered twice in a session.
+ * One emulated event source mapping: a consumer group member on the topic (behind a
+ * `FetchCommitPort`) that feeds the batcher, and the loop that cuts batches and hands each to a
+ * `BatchProcessor`. Every fetched record is taken into the batcher at once, offsets are committed
+ * when a batch is done, and a partition whose buffer is full is paused until its batch completes.
+ * After a rebalance the port re-fetches from the committed offsets; the batcher drops what it
+ * already holds, so nothing is delivered twice in a session.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBatchReport } from './batch-log';
 import { type Batch, Batcher } from './batcher';
+import type { FetchCommitPort, FetchedBatch, PartitionOffset } from './consumer-port';
 import type { DestinationSender } from './destination';
-import type { EventSourceConfig } from './event-sources';
+import type { EventSourceConfig, SchemaRegistrySettings } from './event-sources';
 import type { Invoker } from './invoker';
-import {
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type EventSourceMeta,
-  fromKafkaMessage,
-  type Kafka,
-  toLambdaKafkaRecord,
-} from './lambda-event';
+import { KafkajsPort } from './kafkajs-port';
+import type { EventSourceMeta, Kafka } from './lambda-event';
+import { formatMetrics, MappingMetrics } from './metrics';
 import type { OfflineKafkaOptions } from './options';
 import { BatchProcessor, backoffDelay, type CommitOffset } from './processor';
+import { httpSchemaLookup, SchemaDecoder, type SchemaLookup } from './schema-registry';
 import type { Logger } from './serverless-types';
-import { describeOffsets, planStart } from './starting-position';
 
-const TOPIC_POLL_MS = 2000;
 const START_RETRY_MS = 5000;
+/** AWS publishes event source mapping metrics per minute. */
+const METRICS_INTERVAL_MS = 60_000;
 
 export interface RunnerDeps {
   kafka: Kafka;
+  /** The consumer (default: kafkajs); unit tests pass a fake. */
+  port?: (
+    config: EventSourceConfig,
+    onStartCommitted: (offsets: PartitionOffset[]) => void,
+  ) => FetchCommitPort;
   invoker: Invoker;
   destinations: DestinationSender;
   options: OfflineKafkaOptions;
   log: Logger;
+  /** How schemas are looked up (default: the registry's HTTP API). */
+  schemaLookup?: (settings: SchemaRegistrySettings) => SchemaLookup;
 }
 
 export class EventSourceRunner {
-  private consumer: Consumer | undefined;
+  private readonly port: FetchCommitPort;
   private readonly batcher: Batcher;
   private readonly processor: BatchProcessor;
   private readonly meta: EventSourceMeta;
@@ -53,9 +54,10 @@ export class EventSourceRunner {
   private stopping = false;
   private running: Promise<void> | undefined;
   private joined = false;
-  /** Where the partitions without a committed offset start (the plan made before joining). */
-  private startAt = new Map<number, string>();
-  private readonly startCommits: CommitOffset[] = [];
+  /** `metricsConfig`: kept and printed only for mappings that turn it on. */
+  readonly metrics: MappingMetrics | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private readonly schemaDecoder: SchemaDecoder | undefined;
   private settle: () => void = () => undefined;
   /** Resolves once the consumer joined, or once it is known to be stuck (topic missing, broker down). */
   readonly settled = new Promise<void>((resolve) => {
@@ -71,6 +73,19 @@ export class EventSourceRunner {
       bootstrapServers: config.bootstrapServers,
       ...(config.eventSourceArn && { eventSourceArn: config.eventSourceArn }),
     };
+    if (config.metrics.length > 0) this.metrics = new MappingMetrics(config.metrics);
+    const onStartCommitted = (offsets: PartitionOffset[]) => {
+      for (const o of offsets) this.metrics?.committedAt(o.partition, o.offset);
+    };
+    this.port =
+      deps.port?.(config, onStartCommitted) ??
+      new KafkajsPort(config, deps.kafka, deps.options, deps.log, onStartCommitted);
+    if (config.schemaRegistry)
+      this.schemaDecoder = new SchemaDecoder(
+        config.schemaRegistry,
+        deps.schemaLookup?.(config.schemaRegistry) ?? httpSchemaLookup(config.schemaRegistry),
+        deps.log,
+      );
     this.batcher = new Batcher({
       batchSize: config.batchSize,
       windowMs: config.windowMs,
@@ -116,7 +131,10 @@ export class EventSourceRunner {
         sleep: (ms) => this.pause(ms),
         now: () => Date.now(),
         stopping: () => this.stopping,
-        report: (report) => deps.log.notice(formatBatchReport(config.functionKey, report)),
+        report: (report) => {
+          this.metrics?.batch(report);
+          deps.log.notice(formatBatchReport(config.functionKey, report));
+        },
         ...(config.destination && { destination: config.destination.uri }),
       },
     );
@@ -127,6 +145,10 @@ export class EventSourceRunner {
    * once the consumer is in the group, or when stopped first.
    */
   start(): Promise<void> {
+    if (this.metrics && !this.metricsTimer) {
+      this.metricsTimer = setInterval(() => this.printMetrics(), METRICS_INTERVAL_MS);
+      this.metricsTimer.unref();
+    }
     this.running ??= this.startLoop().finally(() => this.settle());
     return this.running;
   }
@@ -135,11 +157,18 @@ export class EventSourceRunner {
     for (;;) {
       if (this.stopping) return;
       try {
-        await this.connect();
+        await this.port.start({
+          assigned: (partitions) => this.onAssigned(partitions),
+          fetched: (batch) => this.onFetched(batch),
+          waiting: (reason) => {
+            this.deps.log.warning(`${this.config.id}: ${reason}`);
+            this.settle();
+          },
+          sleep: (ms) => this.pause(ms),
+          stopping: () => this.stopping,
+        });
         return;
       } catch (error) {
-        await this.consumer?.disconnect().catch(() => undefined);
-        this.consumer = undefined;
         if (this.stopping) return;
         this.deps.log.error(
           `${this.config.id}: cannot start (${(error as Error).message}); retrying in ${START_RETRY_MS} ms`,
@@ -150,80 +179,8 @@ export class EventSourceRunner {
     }
   }
 
-  private async connect(): Promise<void> {
-    const { config, deps } = this;
-    const admin = deps.kafka.admin();
-    await admin.connect();
-    try {
-      await this.waitForTopic(admin);
-      if (this.stopping) return;
-      const plan = await planStart(
-        admin,
-        config.groupId,
-        config.topic,
-        config.startingPosition,
-        config.startingPositionTimestamp,
-      );
-      // Not committed here with admin.setOffsets: that joins the group with a throw-away consumer
-      // and waits out a fetch (~5 s per new group). The consumer seeks there once it joined and
-      // commits it as a member (onJoin), which is as durable and costs one request.
-      this.startAt = new Map(plan.started.map((p) => [p.partition, p.offset]));
-      const where = [
-        plan.resumed.length > 0 ? `resuming ${describeOffsets(plan.resumed)}` : '',
-        plan.started.length > 0 ? `${config.startingPosition} ${describeOffsets(plan.started)}` : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      deps.log.debug(`${config.id}: group ${config.groupId}: ${where}`);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    if (this.stopping) return;
-
-    const consumer = deps.kafka.consumer({
-      groupId: config.groupId,
-      sessionTimeout: deps.options.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(deps.options.sessionTimeoutMs / 10)),
-      rebalanceTimeout: Math.max(deps.options.sessionTimeoutMs, 30_000),
-      maxWaitTimeInMs: 100,
-      allowAutoTopicCreation: false,
-      retry: { retries: 5 },
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
-    consumer.on(consumer.events.FETCH_START, () => this.commitStartOffsets());
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      deps.log.error(
-        `${config.id}: consumer crashed (${payload.error.message})${payload.restart ? ', restarting' : ''}`,
-      ),
-    );
-    await consumer.connect();
-    await consumer.subscribe({ topics: [config.topic], fromBeginning: config.startingPosition !== 'LATEST' });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.onFetched(payload),
-    });
-  }
-
-  private async waitForTopic(admin: Admin): Promise<void> {
-    let warned = false;
-    while (!this.stopping) {
-      const topics = await admin.listTopics();
-      if (topics.includes(this.config.topic)) return;
-      if (!warned) {
-        this.deps.log.warning(
-          `${this.config.id}: topic ${this.config.topic} does not exist yet; waiting for it`,
-        );
-        warned = true;
-        this.settle();
-      }
-      await this.pause(TOPIC_POLL_MS);
-    }
-  }
-
-  private onJoin(assignment: Record<string, number[]>): void {
-    const assigned = new Set((assignment[this.config.topic] ?? []).map((p) => `${this.config.topic}-${p}`));
+  private onAssigned(partitionList: number[]): void {
+    const assigned = new Set(partitionList.map((p) => `${this.config.topic}-${p}`));
     this.batcher.revoke(
       (key) => assigned.has(key),
       (key) => {
@@ -237,8 +194,12 @@ export class EventSourceRunner {
     for (const partition of this.paused) {
       if (!assigned.has(`${this.config.topic}-${partition}`)) this.paused.delete(partition);
     }
-    this.seekToStart(assignment[this.config.topic] ?? []);
-    const partitions = [...(assignment[this.config.topic] ?? [])].sort((a, b) => a - b).join(',');
+    if (this.metrics) {
+      const mine = new Set(partitionList);
+      for (const partition of this.metrics.partitions())
+        if (!mine.has(partition)) this.metrics.revoked(partition);
+    }
+    const partitions = [...partitionList].sort((a, b) => a - b).join(',');
     const { config } = this;
     const verb = this.joined ? 'rejoined' : 'ready';
     this.joined = true;
@@ -248,51 +209,30 @@ export class EventSourceRunner {
     );
   }
 
-  /**
-   * A new group's partitions start where the plan put them: kafkajs applies the seek before its
-   * first fetch, and the commit records it, so a restart resumes there even if nothing was processed.
-   */
-  private seekToStart(assigned: number[]): void {
-    const consumer = this.consumer;
-    if (!consumer || this.startAt.size === 0) return;
-    const offsets: CommitOffset[] = [];
-    for (const partition of assigned) {
-      const offset = this.startAt.get(partition);
-      if (offset === undefined || Number(offset) < 0) continue;
-      consumer.seek({ topic: this.config.topic, partition, offset });
-      offsets.push({ topic: this.config.topic, partition, offset: Number(offset) });
-    }
-    this.startAt.clear();
-    // kafkajs ignores commits until its runner is running, which is only after GROUP_JOIN: the
-    // offsets go out with the first fetch.
-    this.startCommits.push(...offsets);
+  private printMetrics(): void {
+    if (this.metrics) this.deps.log.notice(formatMetrics(this.config.id, this.metrics.snapshot()));
   }
 
-  private commitStartOffsets(): void {
-    if (this.startCommits.length === 0) return;
-    void this.commit(this.startCommits.splice(0));
-  }
-
-  private async onFetched({ batch, resolveOffset }: EachBatchPayload): Promise<void> {
-    if (this.stopping || batch.messages.length === 0) return;
-    const records = batch.messages.map((message) =>
-      toLambdaKafkaRecord(fromKafkaMessage(batch.topic, batch.partition, message)),
-    );
+  private async onFetched(batch: FetchedBatch): Promise<void> {
+    if (this.stopping || batch.records.length === 0) return;
+    this.metrics?.fetched(batch.partition, batch.records.length, batch.highWatermark);
+    let records = batch.records;
+    // Registry lookups are cached per schema: only the first record of a schema waits on the network.
+    const decoder = this.schemaDecoder;
+    if (decoder) records = await Promise.all(records.map((record) => decoder.decode(record)));
+    if (this.stopping) return;
     this.batcher.add(records, Date.now());
-    resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     this.applyBackpressure(batch.partition);
     this.pump();
   }
 
   private applyBackpressure(partition: number): void {
-    const consumer = this.consumer;
-    if (!consumer) return;
     const full = this.batcher.isFull(this.config.topic, partition);
     if (full && !this.paused.has(partition)) {
-      consumer.pause([{ topic: this.config.topic, partitions: [partition] }]);
+      this.port.pause(partition);
       this.paused.add(partition);
     } else if (!full && this.paused.has(partition)) {
-      consumer.resume([{ topic: this.config.topic, partitions: [partition] }]);
+      this.port.resume(partition);
       this.paused.delete(partition);
     }
   }
@@ -332,7 +272,7 @@ export class EventSourceRunner {
   private rewind(batch: Batch): void {
     for (const [key, range] of batch.ranges) {
       this.batcher.rewind(key, range.first);
-      this.consumer?.seek({ topic: range.topic, partition: range.partition, offset: String(range.first) });
+      this.port.seek(range.partition, range.first);
     }
   }
 
@@ -360,11 +300,9 @@ export class EventSourceRunner {
     while (this.pendingCommits.size > 0) {
       const offsets = [...this.pendingCommits.values()];
       this.pendingCommits.clear();
-      if (!this.consumer) return;
       try {
-        await this.consumer.commitOffsets(
-          offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
-        );
+        await this.port.commit(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
+        for (const o of offsets) this.metrics?.committedAt(o.partition, o.offset);
       } catch (error) {
         this.deps.log.warning(
           `${this.config.functionKey}: commit of ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')} failed (${(error as Error).message}); those records will be delivered again after a restart`,
@@ -406,6 +344,7 @@ export class EventSourceRunner {
   async stop(timeoutMs: number): Promise<number> {
     this.stopping = true;
     clearTimeout(this.timer);
+    clearInterval(this.metricsTimer);
     for (const wake of this.wakers) wake();
     const pending = [...this.inFlight.values()].map((f) => f.done);
     let timer: NodeJS.Timeout | undefined;
@@ -416,7 +355,8 @@ export class EventSourceRunner {
     clearTimeout(timer);
     const left = result === 'timeout' ? this.inFlight.size : 0;
     await this.flushCommits();
-    await this.consumer?.disconnect().catch(() => undefined);
+    this.printMetrics();
+    await this.port.stop().catch(() => undefined);
     // A start still under way (e.g. joining the group) gives up once disconnected.
     await Promise.race([this.running?.catch(() => undefined), sleep(2000)]);
     return left;

@@ -141,6 +141,73 @@ describe('CloudFormation for the extra event properties', () => {
     ]);
   });
 
+  it('emits metricsConfig as MetricsConfig and schemaRegistryConfig inside the source config, as CloudFormation spells them', () => {
+    const registryArn = 'arn:aws:glue:eu-west-1:123456789012:registry/bets';
+    const resources: Record<string, CfnResource> = {
+      ConsumerEventSourceMappingMSKDemoBets: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: {
+          Topics: ['bets'],
+          EventSourceArn: ARN,
+          AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'g' },
+        },
+      },
+      ConsumerEventSourceMappingKafkaBets: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: {
+          Topics: ['bets'],
+          SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: SERVERS } },
+        },
+      },
+    };
+    const registry = {
+      schemaRegistryUri: registryArn,
+      eventRecordFormat: 'JSON',
+      accessConfigs: [{ type: 'BASIC_AUTH', uri: 'arn:aws:secretsmanager:eu-west-1:1:secret:r' }],
+      schemaValidationConfigs: [{ attribute: 'VALUE' }],
+    };
+    const { sls } = serverless(
+      {
+        consumer: {
+          events: [
+            {
+              msk: {
+                arn: ARN,
+                topic: 'bets',
+                provisionedPollerConfig: {},
+                metricsConfig: { metrics: ['EventCount', 'KafkaMetrics'] },
+                schemaRegistryConfig: registry,
+              },
+            },
+            { kafka: { bootstrapServers: SERVERS, topic: 'bets', schemaRegistryConfig: registry } },
+          ],
+        },
+      },
+      resources,
+    );
+    const { warnings, logger } = log();
+    extendCloudFormation(sls, logger);
+    const SchemaRegistryConfig = {
+      SchemaRegistryURI: registryArn,
+      EventRecordFormat: 'JSON',
+      AccessConfigs: [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:eu-west-1:1:secret:r' }],
+      SchemaValidationConfigs: [{ Attribute: 'VALUE' }],
+    };
+    expect(resources.ConsumerEventSourceMappingMSKDemoBets!.Properties).toEqual({
+      Topics: ['bets'],
+      EventSourceArn: ARN,
+      MetricsConfig: { Metrics: ['EventCount', 'KafkaMetrics'] },
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'g', SchemaRegistryConfig },
+    });
+    expect(resources.ConsumerEventSourceMappingKafkaBets!.Properties).toMatchObject({
+      SelfManagedKafkaEventSourceConfig: { SchemaRegistryConfig },
+    });
+    // A schema registry needs provisioned mode on AWS.
+    expect(warnings).toEqual([
+      expect.stringMatching(/events\[1\]\.kafka: AWS accepts schemaRegistryConfig only/),
+    ]);
+  });
+
   it('warns when it cannot find the compiled mapping', () => {
     const { sls } = serverless(
       { f: { events: [{ kafka: { bootstrapServers: SERVERS, topic: 'x', maximumRetryAttempts: 1 } }] } },

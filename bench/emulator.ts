@@ -1,0 +1,171 @@
+/**
+ * `npm run bench:emulator`: the Kafka event-source emulator's scenarios alone (the full `npm run bench`
+ * also runs the HTTP and pipeline ones). Each figure beside its ceiling in the same run:
+ * - start-up: `serverless offline start` → every consumer ready, for new consumer groups;
+ * - throughput at batch sizes 100, 1 000 and 1 vs a raw kafkajs `eachBatch` consumer (bench/scenarios/consume.ts);
+ * - cold backlog: records already waiting, launch → last record finished, vs a raw kafkajs consumer's cold start.
+ * Writes bench/results/<date>.emulator.json. BENCH_QUICK=1 shortens every repetition.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureBroker } from '../scripts/broker';
+import { uniqueName } from '../test/helpers/names';
+import {
+  benchKafka,
+  cleanupKafka,
+  createBenchTopics,
+  kcatProduce,
+  RawConsumer,
+  writeBurstFile,
+} from './lib/kafka';
+import { RssSampler } from './lib/rss';
+import { summarize } from './lib/stats';
+import { consumeScenario } from './scenarios/consume';
+import { backlogScenario, rawBacklog, type StartupTiming, startupScenario } from './scenarios/emulator-start';
+
+const SERVICE = path.join(__dirname, 'emulator-service');
+const RESULTS = path.join(__dirname, 'results');
+const quick = process.env.BENCH_QUICK === '1';
+const FUNCTIONS = ['consume1', 'consume100', 'consume1000'];
+
+const started = Date.now();
+const log = (line: string) =>
+  process.stdout.write(`[bench:emulator +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
+
+async function main(): Promise<void> {
+  const broker = await ensureBroker({ log });
+  process.env.KAFKA_BROKERS = broker.bootstrap;
+  const runId = uniqueName('bench-emu');
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-emulator-'));
+  const esbuildFolder = `.serverless/${runId}-esbuild`;
+  const created: string[] = [];
+  const topicSet = async (label: string) => {
+    const set = { 1: `${runId}-${label}-1`, 100: `${runId}-${label}-100`, 1000: `${runId}-${label}-1000` };
+    await createBenchTopics(Object.values(set));
+    created.push(...Object.values(set));
+    return set;
+  };
+  const envFor = (topics: Record<1 | 100 | 1000, string>, outDir: string) => ({
+    KAFKA_BROKERS: broker.bootstrap,
+    ESBUILD_WORK_FOLDER: esbuildFolder,
+    BENCH_OUT_DIR: outDir,
+    BENCH_TOPIC_1: topics[1],
+    BENCH_TOPIC_100: topics[100],
+    BENCH_TOPIC_1000: topics[1000],
+  });
+  try {
+    // Start-up, new groups each time (fresh topics → fresh default group ids). The first launch
+    // also builds the bundles, so it is reported apart.
+    const startups: StartupTiming[] = [];
+    const launches = quick ? 2 : 4;
+    for (let i = 0; i < launches; i += 1) {
+      const outDir = mkdtempSync(path.join(workDir, 'start-'));
+      const { timing, server } = await startupScenario(
+        SERVICE,
+        envFor(await topicSet(`s${i}`), outDir),
+        FUNCTIONS,
+      );
+      await server.stop();
+      startups.push(timing);
+      log(
+        `start-up ${i + 1}: ${timing.totalMs} ms to every consumer ready (framework ${timing.frameworkMs} ms, emulator ${timing.emulatorMs} ms)`,
+      );
+    }
+
+    // Throughput against the raw consumer (consume.ts), on one server.
+    const outDir = path.join(workDir, 'functions');
+    mkdirSync(outDir);
+    const topics = await topicSet('c');
+    const rawTopic = `${runId}-raw-consume`;
+    await createBenchTopics([rawTopic]);
+    created.push(rawTopic);
+    const { server } = await startupScenario(SERVICE, envFor(topics, outDir), FUNCTIONS);
+    const raw = await RawConsumer.start(rawTopic, `${runId}-raw-consumer`);
+    const rss = new RssSampler(server.child.pid ?? 0);
+    rss.start();
+    const consume = [];
+    try {
+      const plan = { outDir, workDir, repetitions: quick ? 2 : 3, log, rss };
+      for (const [batchSize, records] of [
+        [100, quick ? 5000 : 20_000],
+        [1000, quick ? 5000 : 20_000],
+        [1, quick ? 300 : 1000],
+      ] as const) {
+        consume.push(
+          await consumeScenario(
+            plan,
+            batchSize,
+            records,
+            { emulator: topics[batchSize], raw: rawTopic },
+            raw,
+          ),
+        );
+      }
+    } finally {
+      rss.stop();
+      await raw.stop();
+      await server.stop();
+    }
+
+    // Cold backlog: the records wait before anything starts.
+    const backlogRecords = quick ? 20_000 : 100_000;
+    const backlogFile = path.join(workDir, `backlog-${backlogRecords}.tsv`);
+    writeBurstFile(backlogFile, backlogRecords);
+    const backlogTopics = await topicSet('b');
+    await kcatProduce(backlogTopics[100], backlogFile);
+    const backlogOut = mkdtempSync(path.join(workDir, 'backlog-'));
+    const emulatorBacklog = await backlogScenario(
+      SERVICE,
+      envFor(backlogTopics, backlogOut),
+      path.join(backlogOut, 'consume100.jsonl'),
+      backlogRecords,
+    );
+    log(
+      `cold backlog of ${backlogRecords}: emulator (batchSize 100) ${emulatorBacklog.launchToLastMs} ms launch → last`,
+    );
+    const rawBacklogMs = await rawBacklog(
+      benchKafka(),
+      backlogTopics[100],
+      `${runId}-raw-backlog`,
+      backlogRecords,
+    );
+    log(`cold backlog of ${backlogRecords}: raw kafkajs ${rawBacklogMs} ms connect → last`);
+
+    const results = {
+      date: new Date().toISOString(),
+      runId,
+      quick,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+      startup: {
+        launches: startups,
+        totalMs: summarize(startups.map((s) => s.totalMs)),
+        emulatorMs: summarize(startups.map((s) => s.emulatorMs)),
+      },
+      consume,
+      backlog: { records: backlogRecords, emulator: emulatorBacklog, rawKafkajsMs: rawBacklogMs },
+    };
+    mkdirSync(RESULTS, { recursive: true });
+    const stamp = results.date.slice(0, 16).replace(':', '');
+    const file = path.join(RESULTS, `${stamp}.emulator${quick ? '.quick' : ''}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    for (const c of consume)
+      log(
+        `batchSize ${c.batchSize}: emulator ${Math.round(c.emulator.recordsPerSec.median)} records/s, raw ${Math.round(c.raw.recordsPerSec.median)} records/s, ratio ${c.ratio.median.toFixed(2)} (${c.ratio.min.toFixed(2)}–${c.ratio.max.toFixed(2)})`,
+      );
+    log(`wrote ${path.relative(path.join(__dirname, '..'), file)}`);
+  } finally {
+    const problems = await cleanupKafka(created, runId);
+    if (problems.length > 0) log(`cleanup: ${problems.join('; ')}`);
+    rmSync(workDir, { recursive: true, force: true });
+    rmSync(path.join(SERVICE, esbuildFolder), { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
