@@ -208,7 +208,7 @@ describe('deploy/ops.cjs: CloudWatch alarms and dashboard for the stage function
     expect(lagAlarms.map((a) => a.Properties.Dimensions[0]?.Value)).toEqual(
       declared.map((s) => ({ Ref: ops().functionLogicalId(s.functionKey) })),
     );
-    expect((made.Resources.OpsDashboard?.Properties as Record<string, unknown>).DashboardName).toBe(
+    expect((made.Resources.OpsDashboard!.Properties as Record<string, unknown>).DashboardName).toBe(
       'svc-prod-ops',
     );
   });
