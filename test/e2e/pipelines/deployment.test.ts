@@ -11,6 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadStages } from '../../../lib/pipeline/stages';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
@@ -19,18 +20,13 @@ const MSK_ARN =
   'arn:aws:kafka:ap-northeast-2:123456789012:cluster/casino/abcd1234-ab12-cd34-ef56-abcdef123456-1';
 const SASL_SECRET = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:AmazonMSK_casino-AbCdEf';
 
-/** Stage function (logical id prefix) → its topic, its stage name, and the event type its filter keeps. */
-const STAGES: Record<string, { topic: string; stage: string; only?: string }> = {
-  ProcessUserAction: { topic: 'user_actions', stage: 'process-user-action' },
-  AnalyzeGameResult: { topic: 'analytics', stage: 'analyze-game-result', only: 'GAME_COMPLETED' },
-  DeliverFeedback: { topic: 'real_time_feedback', stage: 'deliver-feedback' },
-  ProcessGachaOpen: { topic: 'game_events', stage: 'process-gacha-open', only: 'GACHA_OPENED' },
-  AnalyzeMonetization: { topic: 'analytics', stage: 'analyze-monetization', only: 'GACHA_SPEND' },
-  SyncTokensToHq: { topic: 'cyber_tokens', stage: 'sync-tokens-to-hq' },
-  ProcessBattlePass: { topic: 'battle_pass', stage: 'process-battle-pass' },
-  ProcessVipEvent: { topic: 'vip_events', stage: 'process-vip-event' },
-  GateAdultContent: { topic: 'adult_content', stage: 'gate-adult-content' },
-};
+/** Stage function (logical id prefix) → its topic, its stage name and the event types its filter keeps: from the declarations. */
+const STAGES: Record<string, { topic: string; stage: string; only?: readonly string[] }> = Object.fromEntries(
+  loadStages().map((declared) => [
+    declared.name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()),
+    { topic: declared.topic, stage: declared.name, only: declared.eventTypes },
+  ]),
+);
 
 interface Resource {
   Type: string;
@@ -71,7 +67,11 @@ function ciEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-const BASE = { ADMIN_API_KEY: 'ci-admin-key-0123456789abcdef', HQ_API_URL: 'https://hq.example.com/api' };
+const BASE = {
+  ADMIN_API_KEY: 'ci-admin-key-0123456789abcdef',
+  GAME_API_KEY: 'ci-game-key-0123456789abcdef',
+  HQ_API_URL: 'https://hq.example.com/api',
+};
 
 async function packageAws(name: string, settings: Record<string, string>): Promise<Record<string, Resource>> {
   const out = path.join(work, name);
@@ -161,7 +161,7 @@ const common = (stage: string) => {
     BatchSize: 100,
     MaximumBatchingWindowInSeconds: 1,
     ...(only && {
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { event_type: [only] } }) }] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { event_type: only } }) }] },
     }),
   };
 };
