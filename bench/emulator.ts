@@ -22,7 +22,14 @@ import {
 import { RssSampler } from './lib/rss';
 import { summarize } from './lib/stats';
 import { consumeScenario } from './scenarios/consume';
-import { backlogScenario, rawBacklog, type StartupTiming, startupScenario } from './scenarios/emulator-start';
+import {
+  backlogScenario,
+  rawBacklog,
+  type StartupTiming,
+  startupScenario,
+  type TimeBreakdown,
+  timeBreakdown,
+} from './scenarios/emulator-start';
 
 const SERVICE = path.join(__dirname, 'emulator-service');
 const RESULTS = path.join(__dirname, 'results');
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
     const rss = new RssSampler(server.child.pid ?? 0);
     rss.start();
     const consume = [];
+    const breakdowns: Record<number, TimeBreakdown> = {};
     try {
       const plan = { outDir, workDir, repetitions: quick ? 2 : 3, log, rss };
       for (const [batchSize, records] of [
@@ -101,6 +109,13 @@ async function main(): Promise<void> {
             raw,
           ),
         );
+        const breakdown = timeBreakdown(
+          path.join(outDir, `consume${batchSize}.jsonl`),
+          server.output(),
+          `consume${batchSize}`,
+        );
+        breakdowns[batchSize] = breakdown;
+        log(`  batchSize=${batchSize} where the time goes (medians): ${JSON.stringify(breakdown)}`);
       }
     } finally {
       rss.stop();
@@ -143,6 +158,7 @@ async function main(): Promise<void> {
         emulatorMs: summarize(startups.map((s) => s.emulatorMs)),
       },
       consume,
+      breakdowns,
       backlog: { records: backlogRecords, emulator: emulatorBacklog, rawKafkajsMs: rawBacklogMs },
     };
     mkdirSync(RESULTS, { recursive: true });

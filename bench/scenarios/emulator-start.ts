@@ -188,3 +188,57 @@ export async function rawBacklog(
   if (sum < 0) throw new Error('unreachable: the sum keeps the work from being optimised away');
   return finishedAt - started;
 }
+
+export interface TimeBreakdown {
+  invocations: number;
+  /** Median time from one invocation's start to the next one's on the same partition. */
+  cycleMs: number;
+  /** Median handler time (measured inside the function). */
+  handlerMs: number;
+  /** Median invocation round trip through serverless-offline (the emulator's `duration=`). */
+  invokeMs: number;
+  /** invokeMs − handlerMs: serverless-offline's worker hop (message to the worker thread and back, its log line). */
+  offlineMs: number;
+  /** cycleMs − invokeMs: the emulator's own turn (commit queued, log line, next batch cut and built). */
+  emulatorMs: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
+};
+
+/** Where a function's time goes, from its invocation log and the emulator's batch lines. */
+export function timeBreakdown(file: string, serverOutput: string, functionKey: string): TimeBreakdown {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { partitions: string[]; started: number; ended: number });
+  const byPartition = new Map<string, { started: number; ended: number }[]>();
+  for (const line of lines) {
+    const key = line.partitions.join(',');
+    byPartition.set(key, [...(byPartition.get(key) ?? []), line]);
+  }
+  const cycles: number[] = [];
+  for (const list of byPartition.values()) {
+    list.sort((a, b) => a.started - b.started);
+    for (let i = 1; i < list.length; i += 1) {
+      const cycle = list[i]!.started - list[i - 1]!.started;
+      if (cycle < 1000) cycles.push(cycle); // gaps between repetitions are not cycles
+    }
+  }
+  const invoke = [
+    ...serverOutput.matchAll(new RegExp(`\\] ${functionKey} .*duration=(\\d+)ms outcome=ok`, 'g')),
+  ].map((m) => Number(m[1]));
+  const handlerMs = median(lines.map((l) => l.ended - l.started));
+  const cycleMs = median(cycles);
+  const invokeMs = median(invoke);
+  return {
+    invocations: lines.length,
+    cycleMs,
+    handlerMs,
+    invokeMs,
+    offlineMs: invokeMs - handlerMs,
+    emulatorMs: cycleMs - invokeMs,
+  };
+}

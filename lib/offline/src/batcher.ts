@@ -27,12 +27,22 @@ const MAX_BUFFERED_ENTRIES = 20_000;
  */
 export const PREFETCH_BATCHES = 4;
 
+/**
+ * Records a partition may have waiting before it is paused, whatever the batch size: a paused
+ * partition is fetched again only after the consumer's current long-poll, so a buffer of a few small
+ * batches ran dry every ~100 ms and the function waited on the fetch (the bench showed a third of
+ * a batch-100 run in such gaps). 2 000 records are ~0.5 s of work at batch size 100.
+ */
+export const PREFETCH_MIN_RECORDS = 2000;
+
 export interface BatcherSettings {
   batchSize: number;
   windowMs: number;
   meta: EventSourceMeta;
   matches(record: LambdaKafkaRecord): boolean;
   maxPayloadBytes?: number;
+  /** Matching records waiting before a partition counts as full (default: see PREFETCH_MIN_RECORDS). */
+  prefetchRecords?: number;
 }
 
 export interface PartitionRange {
@@ -208,11 +218,14 @@ export class Batcher {
   private readonly partitions = new Map<string, PartitionState>();
   private readonly sizer: EventSizer;
   private readonly maxPayloadBytes: number;
+  private readonly prefetchRecords: number;
   private nextId = 1;
 
   constructor(private readonly settings: BatcherSettings) {
     this.sizer = new EventSizer(settings.meta);
     this.maxPayloadBytes = settings.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+    this.prefetchRecords =
+      settings.prefetchRecords ?? Math.max(settings.batchSize * PREFETCH_BATCHES, PREFETCH_MIN_RECORDS);
   }
 
   /** Buffer fetched records (already-seen offsets are ignored); returns how many were new. */
@@ -277,7 +290,7 @@ export class Batcher {
     state.lastOffset = offset - 1;
   }
 
-  /** Whether the partition has enough waiting (PREFETCH_BATCHES) that fetching more would only fill memory. */
+  /** Whether the partition has enough waiting (prefetchRecords, or 4 × 6 MB) that fetching more would only fill memory. */
   isFull(topic: string, partition: number): boolean {
     const state = this.partitions.get(recordsKey(topic, partition));
     if (!state) return false;
@@ -288,11 +301,7 @@ export class Batcher {
       if (!entry.matched) continue;
       matched += 1;
       bytes += entry.bytes;
-      if (
-        matched >= this.settings.batchSize * PREFETCH_BATCHES ||
-        bytes >= this.maxPayloadBytes * PREFETCH_BATCHES
-      )
-        return true;
+      if (matched >= this.prefetchRecords || bytes >= this.maxPayloadBytes * PREFETCH_BATCHES) return true;
     }
     return false;
   }

@@ -5,6 +5,7 @@ import {
   EventSizer,
   MAX_PAYLOAD_BYTES,
   PREFETCH_BATCHES,
+  PREFETCH_MIN_RECORDS,
 } from '../../../lib/offline/src/batcher';
 import {
   buildLambdaKafkaEvent,
@@ -197,8 +198,21 @@ describe('fetch bookkeeping', () => {
     expect(b.add(range(0, 0, 2), 1001)).toBe(3);
   });
 
-  it('reports a partition as full at PREFETCH_BATCHES batches of waiting records', () => {
-    const b = batcher({ batchSize: 3, windowMs: 10_000 });
+  it('reports a partition as full at PREFETCH_MIN_RECORDS waiting records, or PREFETCH_BATCHES batches when larger', () => {
+    const small = batcher({ batchSize: 3, windowMs: 10_000 });
+    small.add(range(0, 0, PREFETCH_MIN_RECORDS - 2), 1000);
+    expect(small.isFull('t', 0)).toBe(false);
+    small.add([rec(0, PREFETCH_MIN_RECORDS - 1)], 1000);
+    expect(small.isFull('t', 0)).toBe(true);
+    const large = batcher({ batchSize: 1000, windowMs: 10_000 });
+    large.add(range(0, 0, 1000 * PREFETCH_BATCHES - 2), 1000);
+    expect(large.isFull('t', 0)).toBe(false);
+    large.add([rec(0, 1000 * PREFETCH_BATCHES - 1)], 1000);
+    expect(large.isFull('t', 0)).toBe(true);
+  });
+
+  it('takes the prefetch bound from the settings', () => {
+    const b = batcher({ batchSize: 3, windowMs: 10_000, prefetchRecords: 3 * PREFETCH_BATCHES });
     b.add(range(0, 0, 3 * PREFETCH_BATCHES - 2), 1000);
     expect(b.isFull('t', 0)).toBe(false);
     b.add([rec(0, 3 * PREFETCH_BATCHES - 1)], 1000);

@@ -2,6 +2,8 @@
  * The runner over a fake consumer port: batching, commits after success, retries, backpressure,
  * rebalances and revocation mid-batch, shutdown — without a broker.
  */
+
+import { PREFETCH_MIN_RECORDS } from '../../../lib/offline/src/batcher';
 import type { FetchCommitPort, PartitionOffset, PortHandlers } from '../../../lib/offline/src/consumer-port';
 import type { EventSourceConfig } from '../../../lib/offline/src/event-sources';
 import { compileFilter } from '../../../lib/offline/src/filter';
@@ -184,11 +186,13 @@ describe('EventSourceRunner over a fake fetch/commit port', () => {
     const { runner, port, invoker } = setup({ batchSize: 2 });
     await runner.start();
     port.handlers!.assigned([0]);
-    await port.fetch(0, 0, 12); // 1 batch in flight + 5 waiting ≥ 4 (PREFETCH_BATCHES) batches
+    await port.fetch(0, 0, PREFETCH_MIN_RECORDS + 2); // 1 batch in flight, PREFETCH_MIN_RECORDS waiting
     expect(port.paused.has(0)).toBe(true);
     invoker.auto = { ok: true, response: null, durationMs: 1 };
     invoker.calls[0]!.finish();
-    await waitFor(() => (port.committed()[0] === 12 ? true : undefined));
+    await waitFor(() => (port.committed()[0] === PREFETCH_MIN_RECORDS + 2 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
     expect(port.paused.has(0)).toBe(false);
     await runner.stop(1000);
   });
