@@ -114,20 +114,25 @@ async function main(): Promise<void> {
     const rss = new RssSampler(fixture.pid);
     rss.start();
 
-    log('cold start');
-    rss.enter('cold-start');
-    const coldStart = await coldStartScenario(fixture.httpUrl, quick ? 20 : 100);
-    const bundles = bundleSizes('bench-fixture', path.join(FIXTURE, esbuildFolder));
-
-    log('HTTP single-event produce vs a raw kafkajs send and the no-op function');
     const plan = { baseUrl: fixture.httpUrl, repetitions: reps, repetitionMs, warmupMs, log, rss };
-    const single = [];
-    for (const concurrency of [1, 8, 32]) single.push(await httpSingle(plan, concurrency));
+    const singleEvent = async () => {
+      log('HTTP single-event produce vs a raw kafkajs send and the no-op function');
+      const results = [];
+      for (const concurrency of [1, 8, 32]) results.push(await httpSingle(plan, concurrency));
+      return results;
+    };
     if (only === 'http') {
-      const machine = machineInfo(broker.mode);
+      const httpSingleResults = await singleEvent();
       const date = new Date().toISOString();
-      const durationS = Math.round((Date.now() - started) / 1000);
-      const results: HttpOnlyResults = { only, date, runId, quick, durationS, machine, httpSingle: single };
+      const results: HttpOnlyResults = {
+        only,
+        date,
+        runId,
+        quick,
+        durationS: Math.round((Date.now() - started) / 1000),
+        machine: machineInfo(broker.mode),
+        httpSingle: httpSingleResults,
+      };
       mkdirSync(RESULTS, { recursive: true });
       const base = path.join(RESULTS, `${date.slice(0, 16).replace(':', '')}.http${quick ? '.quick' : ''}`);
       writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -136,6 +141,14 @@ async function main(): Promise<void> {
       log(`wrote ${path.relative(ROOT, base)}.{json,md}`);
       return;
     }
+
+    // First on the fresh server: its functions' first requests are the cold starts.
+    log('cold start');
+    rss.enter('cold-start');
+    const coldStart = await coldStartScenario(fixture.httpUrl, quick ? 20 : 100);
+    const bundles = bundleSizes('bench-fixture', path.join(FIXTURE, esbuildFolder));
+
+    const single = await singleEvent();
 
     log('HTTP batch produce (1 000 events per request) vs a raw kafkajs producer');
     const producer = await RawProducer.connect();
