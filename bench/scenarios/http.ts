@@ -63,10 +63,19 @@ export async function httpSingle(plan: HttpPlan, concurrency: number): Promise<H
   const load = (target: typeof produce, durationMs: number) =>
     runLoad({ ...target, concurrency, durationMs, maxRequests: 200_000 });
   const rate = (r: LoadResult) => (r.requests / r.elapsedMs) * 1000;
+  // serverless-offline starts one worker (a Lambda instance: bundle load, producer connection) per
+  // request in flight: each side warms until every one of its `concurrency` workers has served a few.
+  const warm = async (target: typeof produce) => {
+    for (let served = 0; served < concurrency * 5; ) {
+      const round = await load(target, plan.warmupMs);
+      if (round.requests === 0) failIfErrors(`warm-up of ${target.url}`, round);
+      served += round.requests;
+    }
+  };
   plan.rss.enter(`http-single-c${concurrency}`);
-  await load(noop, plan.warmupMs);
-  await load(rawSend, plan.warmupMs);
-  await load(produce, plan.warmupMs);
+  await warm(noop);
+  await warm(rawSend);
+  await warm(produce);
   const produced: LoadResult[] = [];
   const raws: LoadResult[] = [];
   const noops: LoadResult[] = [];
