@@ -4,7 +4,9 @@
  * - start-up: `serverless offline start` → every consumer ready, for new consumer groups;
  * - throughput at batch sizes 100, 1 000 and 1 vs a raw kafkajs `eachBatch` consumer (bench/scenarios/consume.ts);
  * - cold backlog: records already waiting, launch → last record finished, vs a raw kafkajs consumer's cold start.
- * Writes bench/results/<date>.emulator.json. BENCH_QUICK=1 shortens every repetition.
+ * Writes bench/results/<date>.emulator.json. BENCH_QUICK=1 shortens every repetition; BENCH_STARTUP_ONLY=1
+ * runs the start-up launches alone; BENCH_IN_PROCESS=true runs the handlers on serverless-offline's main
+ * thread (`useInProcess`) instead of its worker threads, to show what the worker hop costs.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +34,8 @@ import {
 } from './scenarios/emulator-start';
 
 const SERVICE = path.join(__dirname, 'emulator-service');
+/** The same functions as plain JavaScript, no bundler: launch → ready without esbuild's build. */
+const PLAIN_SERVICE = path.join(__dirname, 'emulator-plain');
 const RESULTS = path.join(__dirname, 'results');
 const quick = process.env.BENCH_QUICK === '1';
 const FUNCTIONS = ['consume1', 'consume100', 'consume1000'];
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     return set;
   };
   const envFor = (topics: Record<1 | 100 | 1000, string>, outDir: string) => ({
+    BENCH_IN_PROCESS: process.env.BENCH_IN_PROCESS ?? 'false',
     KAFKA_BROKERS: broker.bootstrap,
     ESBUILD_WORK_FOLDER: esbuildFolder,
     BENCH_OUT_DIR: outDir,
@@ -78,6 +83,22 @@ async function main(): Promise<void> {
       log(
         `start-up ${i + 1}: ${timing.totalMs} ms to every consumer ready (framework ${timing.frameworkMs} ms, emulator ${timing.emulatorMs} ms)`,
       );
+    }
+
+    const plainStartups: StartupTiming[] = [];
+    for (let i = 0; i < launches; i += 1) {
+      const outDir = mkdtempSync(path.join(workDir, 'plain-'));
+      const env = envFor(await topicSet(`p${i}`), outDir);
+      const { timing, server } = await startupScenario(PLAIN_SERVICE, env, FUNCTIONS);
+      await server.stop();
+      plainStartups.push(timing);
+      log(
+        `start-up without a bundler ${i + 1}: ${timing.totalMs} ms to every consumer ready (framework ${timing.frameworkMs} ms, emulator ${timing.emulatorMs} ms)`,
+      );
+    }
+    if (process.env.BENCH_STARTUP_ONLY === '1') {
+      log(`start-up only: ${JSON.stringify({ startups, plainStartups })}`);
+      return;
     }
 
     // Throughput against the raw consumer (consume.ts), on one server.
@@ -156,6 +177,11 @@ async function main(): Promise<void> {
         launches: startups,
         totalMs: summarize(startups.map((s) => s.totalMs)),
         emulatorMs: summarize(startups.map((s) => s.emulatorMs)),
+        withoutBundler: {
+          launches: plainStartups,
+          totalMs: summarize(plainStartups.map((s) => s.totalMs)),
+          emulatorMs: summarize(plainStartups.map((s) => s.emulatorMs)),
+        },
       },
       consume,
       breakdowns,
@@ -163,7 +189,8 @@ async function main(): Promise<void> {
     };
     mkdirSync(RESULTS, { recursive: true });
     const stamp = results.date.slice(0, 16).replace(':', '');
-    const file = path.join(RESULTS, `${stamp}.emulator${quick ? '.quick' : ''}.json`);
+    const inProcess = process.env.BENCH_IN_PROCESS === 'true' ? '.in-process' : '';
+    const file = path.join(RESULTS, `${stamp}.emulator${inProcess}${quick ? '.quick' : ''}.json`);
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     for (const c of consume)
       log(

@@ -33,8 +33,10 @@ export const handler = async (event: KafkaEvent, context: Context): Promise<{ re
     started,
     ended: Date.now(),
   };
+  // From the function name, not BENCH_FUNCTION: in-process handlers share one process.env.
+  const functionKey = context.functionName.slice(context.functionName.lastIndexOf('-') + 1);
   appendFileSync(
-    join(process.env.BENCH_OUT_DIR ?? '/tmp', `${process.env.BENCH_FUNCTION}.jsonl`),
+    join(process.env.BENCH_OUT_DIR ?? '/tmp', `${functionKey}.jsonl`),
     `${JSON.stringify(line)}\n`,
   );
   return { records };
