@@ -400,9 +400,12 @@ export async function readRanges(ranges: FetchRange[]): Promise<FetchedRecord[]>
             }[];
           };
           return list.map((range) => {
+            // kafkajs shuffles the partitions of a request and groups only neighbours of one topic, so
+            // a topic can come back in several entries.
             const partition = response.responses
-              .find((t) => t.topicName === range.topic)
-              ?.partitions.find((p) => p.partition === range.partition);
+              .filter((t) => t.topicName === range.topic)
+              .flatMap((t) => t.partitions)
+              .find((p) => p.partition === range.partition);
             let last = range.next - 1n;
             for (const message of partition?.messages ?? []) {
               const offset = BigInt(message.offset);

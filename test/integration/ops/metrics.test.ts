@@ -203,6 +203,42 @@ describe('collectMetrics against the broker', () => {
     });
   });
 
+  it('reads the latest dead letters of every partition of several dead-letter topics in one document', async () => {
+    const pairs = await Promise.all([
+      topicPair('ops-many-a'),
+      topicPair('ops-many-b'),
+      topicPair('ops-many-c'),
+    ]);
+    for (const { topic, dlq } of pairs) {
+      // Three dead letters in each of the two partitions, sent together (one compressed batch each).
+      const messages = Array.from({ length: 6 }, (_, i) => {
+        const original = record(topic, 0, i, `not json ${i}`);
+        const letter = deadLetterOf('test-stage', original, { reason: 'undecodable', error: 'x' }, 1);
+        return { ...deadLetterMessage(original, letter).message, partition: i % 2 };
+      });
+      await sendMessages(dlq, messages);
+    }
+    const doc = await collectMetrics({
+      topics: pairs.map((p) => p.topic),
+      deadLetterTopics: pairs.map((p) => p.dlq),
+      stages: [],
+      latestDeadLetters: 10,
+    });
+    for (const { topic, dlq } of pairs) {
+      const figures = doc.dead_letters.find((d) => d.topic === dlq)!;
+      expect(figures.count).toBe((await kcatConsume(dlq)).length);
+      expect(figures.latest.map((l) => `${l.dlq_partition}@${l.dlq_offset}`).sort()).toEqual([
+        '0@0',
+        '0@1',
+        '0@2',
+        '1@0',
+        '1@1',
+        '1@2',
+      ]);
+      expect(new Set(figures.latest.map((l) => l.original?.topic))).toEqual(new Set([topic]));
+    }
+  });
+
   it('names the topics that do not exist (404)', async () => {
     const missing = uniqueName('ops-missing');
     await expect(collectMetrics({ topics: [missing], stages: [] })).rejects.toThrow(NotFoundError);
