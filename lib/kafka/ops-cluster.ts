@@ -260,40 +260,53 @@ async function onCoordinator<T>(
 /** State and members of each group: one DescribeGroups request per coordinator. */
 export async function describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
   return withCluster(async (cluster) => {
-    const byCoordinator = new Map<string, string[]>();
-    await Promise.all(
-      groupIds.map(async (groupId) => {
-        const nodeId = await coordinatorNode(cluster, groupId);
-        byCoordinator.set(nodeId, [...(byCoordinator.get(nodeId) ?? []), groupId]);
-      }),
-    );
-    const described = await Promise.all(
-      [...byCoordinator].map(async ([nodeId, ids]) => {
-        const broker = await cluster.findBroker({ nodeId });
-        const { groups } = (await broker.describeGroups({ groupIds: ids })) as {
-          groups: {
-            groupId: string;
-            state: string;
-            errorCode: number;
-            members: { memberId: string; clientId: string; clientHost: string }[];
-          }[];
-        };
-        return groups;
-      }),
-    );
-    const byId = new Map(described.flat().map((g) => [g.groupId, g]));
-    return groupIds.map((groupId) => {
-      const group = byId.get(groupId);
-      return {
-        groupId,
-        state: group?.state || 'Dead',
-        members: (group?.members ?? []).map(({ memberId, clientId, clientHost }) => ({
-          memberId,
-          clientId,
-          clientHost,
-        })),
+    try {
+      return await describeOnCoordinators(cluster, groupIds);
+    } catch (error) {
+      // A coordinator that moved answers NOT_COORDINATOR (or is gone): find them again, once.
+      for (const groupId of groupIds) coordinators.delete(groupId);
+      const type = protocolErrorType(error) ?? '';
+      if (!COORDINATOR_MOVED.has(type) && !/Connection|BrokerNotFound/.test((error as Error).name ?? ''))
+        throw error;
+      return describeOnCoordinators(cluster, groupIds);
+    }
+  });
+}
+
+async function describeOnCoordinators(cluster: Cluster, groupIds: string[]): Promise<GroupDescription[]> {
+  const byCoordinator = new Map<string, string[]>();
+  await Promise.all(
+    groupIds.map(async (groupId) => {
+      const nodeId = await coordinatorNode(cluster, groupId);
+      byCoordinator.set(nodeId, [...(byCoordinator.get(nodeId) ?? []), groupId]);
+    }),
+  );
+  const described = await Promise.all(
+    [...byCoordinator].map(async ([nodeId, ids]) => {
+      const broker = await cluster.findBroker({ nodeId });
+      const { groups } = (await broker.describeGroups({ groupIds: ids })) as {
+        groups: {
+          groupId: string;
+          state: string;
+          errorCode: number;
+          members: { memberId: string; clientId: string; clientHost: string }[];
+        }[];
       };
-    });
+      return groups;
+    }),
+  );
+  const byId = new Map(described.flat().map((g) => [g.groupId, g]));
+  return groupIds.map((groupId) => {
+    const group = byId.get(groupId);
+    return {
+      groupId,
+      state: group?.state || 'Dead',
+      members: (group?.members ?? []).map(({ memberId, clientId, clientHost }) => ({
+        memberId,
+        clientId,
+        clientHost,
+      })),
+    };
   });
 }
 

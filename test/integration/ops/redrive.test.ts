@@ -215,6 +215,37 @@ describe('redrive', () => {
     expect(again.skipped.map((s) => s.reason)).toEqual(['already_redriven', 'already_redriven']);
   });
 
+  it('leaves a dead letter another redrive has just claimed to that redrive', async () => {
+    const { source, dlq, ledgerTopic } = await fixture();
+    await kcatProduce(source, ['u\tclaimed-poison', 'u\tfree-poison'], { partition: 0 });
+    await deadLetter(dlq, await recordAt(source, 0, '0'), 'undecodable');
+    await deadLetter(dlq, await recordAt(source, 0, '1'), 'undecodable');
+    const dlqPartition = Number(Object.entries(await ends(dlq)).find(([, end]) => end === '2')![0]);
+    await createTopics([{ topic: ledgerTopic, partitions: 1, configs: { 'cleanup.policy': 'compact' } }]);
+    // Another container claimed the first dead letter a moment ago and has not finished yet.
+    await sendMessages(ledgerTopic, [
+      {
+        key: `${dlq}/${dlqPartition}/0`,
+        value: JSON.stringify({
+          state: 'claimed',
+          claim_id: randomUUID(),
+          at: Date.now(),
+          source_topic: source,
+          source_partition: 0,
+          source_end_at_claim: 2,
+        }),
+      },
+    ]);
+    const result = await redrive({ dlqTopic: dlq, select: 'all', ledgerTopic });
+    expect(result.skipped).toEqual([expect.objectContaining({ dlq_offset: 0, reason: 'in_progress' })]);
+    expect(result.redriven).toEqual([expect.objectContaining({ dlq_offset: 1, source_offset: 2 })]);
+    expect((await kcatConsume(source)).map((r) => r.payload)).toEqual([
+      'claimed-poison',
+      'free-poison',
+      'free-poison',
+    ]);
+  });
+
   it('refuses a topic that is not a dead-letter topic (400), an unknown one (404) and a bad range (400), producing nothing', async () => {
     const { source, dlq, ledgerTopic } = await fixture();
     await kcatProduce(source, ['u\tpoison'], { partition: 0 });
