@@ -25,6 +25,7 @@ export const endpoint = declareEndpoint({
   caller: 'operator',
   request: CreateTopicsRequest,
   response: CreateTopicsResponse,
+  example: { topics: ['casino_promotions', { name: 'casino_jackpots', partitions: 6 }] },
   status: 200,
   errors: ['broker_unavailable'],
   handle: async ({ body }) => ok(await createTopics(body.topics.map(toTopicSpec))),

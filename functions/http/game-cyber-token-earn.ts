@@ -9,6 +9,7 @@ export const endpoint = scenarioEndpoint({
   summary:
     'Report cyber tokens earned: starts the token pipeline (cyber_tokens → headquarters → notification)',
   request: CyberTokenEarnRequest,
+  example: { user_id: 'user_12345', amount: 100, reason: 'daily login' },
   start: cyberTokenEarnStart,
 });
 export const handler = httpHandler(endpoint);

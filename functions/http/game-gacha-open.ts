@@ -8,6 +8,12 @@ export const endpoint = scenarioEndpoint({
   path: '/game/gacha-open',
   summary: 'Report a gacha pull: starts the gacha pipeline (game_events → feedback → monetisation)',
   request: GachaOpenRequest,
+  example: {
+    user_id: 'user_12345',
+    gacha_id: 'neon-capsule',
+    cost: 600,
+    items: [{ item_id: 'hoverboard', rarity: 'epic' }],
+  },
   start: gachaOpenStart,
 });
 export const handler = httpHandler(endpoint);

@@ -19,6 +19,8 @@ export interface EndpointDeclaration<Schema extends z.ZodType | undefined = z.Zo
   summary: string;
   tag: 'topics' | 'messages' | 'game' | 'players' | 'ops' | 'service';
   response?: z.ZodType;
+  /** A request body it accepts, shown in the document (and sent by the conformance test). */
+  example?: Record<string, unknown>;
   /** Status of a successful answer. */
   status: 200 | 201 | 202;
   contentType?: 'text/html';

@@ -5,7 +5,7 @@ import { publishMessages } from './publish';
 import { AcceptedResponse, messageBody } from './requests';
 
 /** `POST /messages/<slug>`: one event or a batch, in the seed's format, to `topic`; the game server's. */
-export const messageEndpoint = (slug: string, topic: CatalogueTopic) =>
+export const messageEndpoint = (slug: string, topic: CatalogueTopic, example: Record<string, unknown>) =>
   declareEndpoint({
     name: `send-${slug}`,
     method: 'POST',
@@ -15,6 +15,7 @@ export const messageEndpoint = (slug: string, topic: CatalogueTopic) =>
     caller: 'gameServer',
     request: messageBody(topic),
     response: AcceptedResponse,
+    example,
     status: 202,
     errors: ['broker_unavailable'],
     handle: async ({ body }) => accepted({ accepted: await publishMessages(topic, body) }),

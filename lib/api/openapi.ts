@@ -111,7 +111,15 @@ function operation(endpoint: EndpointDeclaration) {
     security: endpoint.caller === 'public' ? [] : [{ [endpoint.caller]: [] }],
     ...(parameters.length > 0 && { parameters }),
     ...(endpoint.request && {
-      requestBody: { required: true, content: json(jsonSchema(endpoint.request, 'input')) },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: jsonSchema(endpoint.request, 'input'),
+            ...(endpoint.example && { example: endpoint.example }),
+          },
+        },
+      },
     }),
     responses: responsesOf(endpoint),
   };

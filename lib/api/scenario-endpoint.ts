@@ -11,6 +11,7 @@ export const scenarioEndpoint = <Schema extends z.ZodType>(scenario: {
   path: string;
   summary: string;
   request: Schema;
+  example: z.input<Schema>;
   start: (request: z.output<Schema>) => ScenarioStart;
 }) =>
   declareEndpoint({
@@ -22,6 +23,7 @@ export const scenarioEndpoint = <Schema extends z.ZodType>(scenario: {
     caller: 'gameServer',
     request: scenario.request,
     response: AcceptedResponse,
+    example: scenario.example as Record<string, unknown>,
     status: 202,
     errors: ['broker_unavailable'],
     handle: async ({ body }) => {

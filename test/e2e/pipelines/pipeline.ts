@@ -9,6 +9,7 @@ import { config } from '../../../lib/config';
 import { ensureCatalogueTopics } from '../../../lib/events/topics';
 import { type HqSandbox, startHqSandbox } from '../../../lib/hq/sandbox';
 import { createKafka, disconnectProducer, withAdmin } from '../../../lib/kafka';
+import { loadStages } from '../../../lib/pipeline/stages';
 import { type HttpAnswer, request } from '../../helpers/http';
 import { kcatConsume, kcatProduce } from '../../helpers/kcat';
 import { uniqueName } from '../../helpers/names';
@@ -17,7 +18,8 @@ import { waitFor } from '../../helpers/wait';
 
 /** The service under test: the repository root (PIPELINES_SERVICE_DIR runs another checkout of it). */
 export const SERVICE_DIR = process.env.PIPELINES_SERVICE_DIR ?? path.resolve(__dirname, '../../..');
-export const STAGE_FUNCTIONS = 9;
+/** As many as there are declared stages (functions/pipeline/*.ts). */
+export const STAGE_FUNCTIONS = loadStages().length;
 
 export const brokers = (): string => process.env.KAFKA_BROKERS ?? 'localhost:9092';
 
