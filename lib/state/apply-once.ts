@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError, DependencyUnavailableError, RejectedError } from '../errors';
 import type { StateStore } from './client';
-import { stateError } from './errors';
+import { hasErrorName, stateError } from './errors';
 import type { TableKey } from './tables';
 
 /**
@@ -72,8 +72,8 @@ interface CancellationReason {
 const effectKey = (scope: string, eventId: string) => `${scope}#${eventId}`;
 
 const reasonsOf = (error: unknown): CancellationReason[] | undefined =>
-  error instanceof Error && error.name === 'TransactionCanceledException'
-    ? ((error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
+  hasErrorName(error, 'TransactionCanceledException')
+    ? ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [])
     : undefined;
 
 const backoff = (attempt: number) =>

@@ -7,6 +7,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { hasErrorName } from './errors';
 import { TABLE_KEYS, TABLES, type TableDeclaration, type TableNames } from './tables';
 
 /**
@@ -48,14 +49,12 @@ export function createTableInput(declaration: TableDeclaration, name: string): C
   };
 }
 
-const isNamed = (error: unknown, name: string) => error instanceof Error && error.name === name;
-
 async function tableExists(client: DynamoDBClient, name: string): Promise<boolean> {
   try {
     await client.send(new DescribeTableCommand({ TableName: name }));
     return true;
   } catch (error) {
-    if (isNamed(error, 'ResourceNotFoundException')) return false;
+    if (hasErrorName(error, 'ResourceNotFoundException')) return false;
     throw error;
   }
 }
@@ -73,7 +72,7 @@ async function ensureTtl(client: DynamoDBClient, name: string, attribute: string
     );
   } catch (error) {
     // Another process enabled it between our look and our change.
-    if (!isNamed(error, 'ValidationException')) throw error;
+    if (!hasErrorName(error, 'ValidationException')) throw error;
   }
 }
 
@@ -93,7 +92,7 @@ export async function ensureTables(
         created.push(name);
         log(`created table ${name}`);
       } catch (error) {
-        if (!isNamed(error, 'ResourceInUseException')) throw error;
+        if (!hasErrorName(error, 'ResourceInUseException')) throw error;
       }
       // DynamoDB creates tables asynchronously (moto at once); TTL can be set only on an active one.
       await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName: name });

@@ -58,39 +58,49 @@ interface SdkErrorShape {
   $retryable?: unknown;
 }
 
-const statusOf = (error: Error): number | undefined => (error as SdkErrorShape).$metadata?.httpStatusCode;
+/**
+ * The SDK's errors are matched by shape, not `instanceof Error`: a network error comes from Node's own
+ * realm, which is not the caller's under jest (and need not be elsewhere).
+ */
+const sdkShape = (error: unknown): (SdkErrorShape & { message?: string }) | undefined =>
+  typeof error === 'object' && error !== null ? (error as SdkErrorShape & { message?: string }) : undefined;
+
+/** Whether an error (of any realm) is the AWS SDK error of that name. */
+export const hasErrorName = (error: unknown, name: string): boolean => sdkShape(error)?.name === name;
 
 /** Whether an AWS SDK error (or the network error under it) is worth retrying. */
 export function isRetriableDynamoError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & SdkErrorShape;
-  if (e.$retryable || RETRIABLE_NAMES.has(e.name)) return true;
-  const status = statusOf(e);
+  const e = sdkShape(error);
+  if (!e) return false;
+  if (e.$retryable || (e.name !== undefined && RETRIABLE_NAMES.has(e.name))) return true;
+  const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
-  const code = e.code ?? (e.cause as SdkErrorShape | undefined)?.code;
-  return code !== undefined && NETWORK_CODES.has(code);
+  const code = e.code ?? sdkShape((e as { cause?: unknown }).cause)?.code;
+  if (code !== undefined && NETWORK_CODES.has(code)) return true;
+  // What the SDK's transport threw, wrapped because it was no Error of the SDK's realm (jest's
+  // sandbox sees Node's socket errors so): a failure to reach DynamoDB.
+  return e.message?.startsWith('AWS SDK error wrapper for') === true;
 }
 
 /** The typed error for a failed DynamoDB call; our own errors pass through unchanged. */
 export function stateError(error: unknown, action: string): Error {
   if (error instanceof AppError) return error;
-  if (!(error instanceof Error)) return new Error(`${action}: ${errorMessage(error)}`);
-  const detail = `${action}: ${error.name}: ${error.message}`;
+  const e = sdkShape(error);
+  const detail = `${action}: ${e?.name ?? 'Error'}: ${e?.message ?? errorMessage(error)}`;
   if (isRetriableDynamoError(error)) {
     return new DependencyUnavailableError('The player store is unavailable', {
       cause: new Error(detail, { cause: error }),
       retryAfterSeconds: 2,
     });
   }
-  if (CONFIGURATION_NAMES.has(error.name)) {
-    const wrapped = new ConfigError(`Player store misconfigured (${detail})`);
-    return Object.assign(wrapped, { cause: error });
+  if (e?.name !== undefined && CONFIGURATION_NAMES.has(e.name)) {
+    return Object.assign(new ConfigError(`Player store misconfigured (${detail})`), { cause: error });
   }
-  const status = statusOf(error);
+  const status = e?.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 400) {
     return new RejectedError(`DynamoDB refused the request (${detail})`, 'state_request_refused', {
       cause: error,
     });
   }
-  return error;
+  return error instanceof Error ? error : new Error(detail, { cause: error });
 }

@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors';
 import { type StateStore, stateStore } from './client';
 import { decodeCursor, encodeCursor, isKeyText } from './cursor';
-import { stateError } from './errors';
+import { hasErrorName, stateError } from './errors';
 import { requireIdentity, requireNonNegative, requireText } from './inputs';
 
 /**
@@ -35,8 +35,7 @@ export interface PutNoticeInput {
 const pendingAt = (notifiedAt: number, eventId: string) =>
   `${String(Math.floor(notifiedAt)).padStart(15, '0')}#${eventId}`;
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown) => hasErrorName(error, 'ConditionalCheckFailedException');
 
 /** Puts a notice in the inbox; false when it was there already (pending or acknowledged). */
 export async function putInboxNotice(

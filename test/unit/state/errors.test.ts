@@ -20,6 +20,7 @@ describe('DynamoDB errors as typed errors', () => {
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
     ['a reset under the SDK error', sdkError('Error', undefined, { cause: { code: 'ECONNRESET' } })],
     ['an SDK-marked retryable error', sdkError('Whatever', 400, { $retryable: {} })],
+    ['a socket error the SDK wrapped', new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED')],
   ])('%s is retriable: 503 with Retry-After, the cause kept', (_case, error) => {
     expect(isRetriableDynamoError(error)).toBe(true);
     const mapped = stateError(error, 'reading');
