@@ -26,23 +26,42 @@ const REPORT_DIR = path.join(ROOT, 'test/artifacts/schemathesis');
 let server: OfflineServer | undefined;
 
 interface HarEntry {
-  request: { method: string; url: string };
+  request: { method: string; url: string; postData?: { text?: string } };
   response: { status: number; content: { text?: string } };
 }
 
-/** The topics the fuzzer's accepted `POST /topics/create` calls say they created. */
-function topicsCreatedByTheRun(harFile: string): string[] {
-  if (!existsSync(harFile)) return [];
+const parsed = (text: string | undefined): unknown => {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined; // negative mode sends bodies that are not JSON
+  }
+};
+
+/**
+ * Every topic name the fuzzer asked `POST /topics/create` for (whatever the answer: a request that
+ * failed part-way, e.g. a 500 on one topic's config, may still have created the others), and those
+ * an accepted call reports as created.
+ */
+function topicsTheRunMayHaveCreated(harFile: string): Set<string> {
+  const names = new Set<string>();
+  if (!existsSync(harFile)) return names;
   const har = JSON.parse(readFileSync(harFile, 'utf8')) as { log: { entries: HarEntry[] } };
-  const created = new Set<string>();
   for (const { request, response } of har.log.entries) {
     if (request.method !== 'POST' || !request.url.endsWith('/api/kafka/topics/create')) continue;
-    if (response.status !== 200 || response.content.text === undefined) continue;
-    const body = JSON.parse(response.content.text) as { created?: string[] };
-    for (const topic of body.created ?? []) created.add(topic);
+    const asked = (parsed(request.postData?.text) as { topics?: unknown } | undefined)?.topics;
+    for (const item of Array.isArray(asked) ? asked : []) {
+      const name = typeof item === 'string' ? item : (item as { name?: unknown } | null)?.name;
+      if (typeof name === 'string') names.add(name);
+    }
+    const answered = parsed(response.content.text) as { created?: unknown } | undefined;
+    if (response.status === 200 && Array.isArray(answered?.created))
+      for (const topic of answered.created) if (typeof topic === 'string') names.add(topic);
   }
-  return [...created];
+  return names;
 }
+
+const topicNames = async (): Promise<Set<string>> => new Set((await listTopics()).map((t) => t.name));
 
 /** Runs the script; only its own lines come back (it keeps schemathesis's output in the report). */
 function runSchemathesis(base: string): Promise<{ code: number | null; text: string }> {
@@ -94,14 +113,19 @@ it('schemathesis finds no server error and no answer outside the document, in bo
     async () => ((await fetch(`${base}/api/kafka/openapi.json`)).status === 200 ? true : undefined),
     { timeoutMs: 60_000, what: 'the OpenAPI document to be served' },
   );
+  const before = await topicNames();
   const { code, text } = await runSchemathesis(base);
 
-  // Whatever the verdict, the topics the fuzzer created do not outlive the run.
-  const created = topicsCreatedByTheRun(path.join(REPORT_DIR, 'har.json'));
+  // Whatever the verdict, the topics the fuzzer created do not outlive the run: names it asked for
+  // that did not exist before and do now (the broker is shared: nobody else's topic is touched).
+  const after = await topicNames();
+  const created = [...topicsTheRunMayHaveCreated(path.join(REPORT_DIR, 'har.json'))].filter(
+    (topic) => after.has(topic) && !before.has(topic),
+  );
   if (created.length > 0) await deleteTopics(created);
   const left = await waitFor(
     async () => {
-      const existing = new Set((await listTopics()).map((topic) => topic.name));
+      const existing = await topicNames();
       const remaining = created.filter((topic) => existing.has(topic));
       return remaining.length === 0 ? remaining : undefined;
     },
