@@ -106,6 +106,7 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
             ...trigger,
             topic: declared.topic,
             consumerGroupId: `${groupPrefix}-${declared.name}`,
+            ...(declared.batchingWindow !== undefined && { maximumBatchingWindow: declared.batchingWindow }),
             ...(declared.eventTypes && {
               filterPatterns: [{ value: { event_type: [...declared.eventTypes] } }],
             }),

@@ -56,6 +56,11 @@ export interface StageDeclaration<T extends CatalogueTopic = CatalogueTopic> {
   rule: StageRule<T>;
   /** Seconds; the provider's default otherwise. */
   timeout?: number;
+  /**
+   * Seconds its event source gathers records before invoking (AWS's MaximumBatchingWindowInSeconds);
+   * the shared `stageBatchingWindow` otherwise. 0 for a stage on the player's latency path.
+   */
+  batchingWindow?: number;
   /** Extra environment of this function (values may be serverless variables, e.g. `${param:hqApiUrl}`). */
   environment?: Record<string, string>;
 }

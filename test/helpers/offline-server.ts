@@ -174,7 +174,7 @@ export async function startOffline(options: StartOfflineOptions): Promise<Offlin
 
   if (child.exitCode === null && child.signalCode === null) running.set(child, server);
   try {
-    await waitForOutput(/Server ready/, options.readyTimeoutMs ?? 90_000);
+    await waitForOutput(/Server ready/, options.readyTimeoutMs ?? 180_000);
   } catch (error) {
     await server.kill();
     throw error;

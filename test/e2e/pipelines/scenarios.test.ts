@@ -50,6 +50,29 @@ async function startScenario(route: string, body: Record<string, unknown>): Prom
 const byType = (events: PipelineEvent[], type: string) => events.filter((e) => e.data.type === type);
 
 describe('slot spin: user_actions → process-user-action → analytics → analyze-game-result → feedback → notifications', () => {
+  it("the seed's own test message, exactly as written, is accepted and becomes a bet placed", async () => {
+    const seedMessage = {
+      event_type: 'user_action',
+      user_id: 'user_12345',
+      timestamp: 1690614300.123,
+      data: { action: 'SLOT_SPIN', bet_amount: 50 },
+    };
+    const answer = await stack.post('/messages/user-action', seedMessage);
+    expect(answer.status).toBe(202);
+    const id = (answer.json.accepted as { event_id: string }[])[0]!.event_id;
+    started.push(id);
+    const [bet] = await waitForEvents('analytics', id, 1);
+    expect(bet).toMatchObject({
+      event_type: 'BET_PLACED',
+      user_id: 'user_12345',
+      causation_id: id,
+      data: { metric: 'bet_placed', game: 'slot', bet_amount: 50 },
+    });
+    // Its outcome is not known yet: nothing to tell the player, no feedback.
+    expect(await eventsOf('notifications', id)).toEqual([]);
+    expect(await eventsOf('real_time_feedback', id)).toEqual([]);
+  });
+
   it('seed scenario 1 (user action → notification): a paying spin notifies its reward', async () => {
     const user = player();
     const id = await startScenario('/game/slot-spin', {
