@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startHqSandbox } from '../lib/hq/sandbox';
 import { ensureBroker, stopBroker } from './broker';
+import { ensureDynamo, ensureLocalTables, LOCAL_AWS_ENV, stopDynamo } from './dynamodb';
 import { ensureTopics } from './ensure-topics';
 
 /**
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
     `kafka: ${broker.bootstrap} (${broker.mode}${broker.startedHere ? ', started now' : ', already running'})`,
   );
   await ensureTopics(log);
+  // The player store: whatever answers on DYNAMODB_ENDPOINT, else moto started here.
+  const dynamo = await ensureDynamo({ log });
+  await ensureLocalTables(dynamo.endpoint, undefined, log);
+  log(`dynamodb: ${dynamo.endpoint}${dynamo.startedHere ? ' (moto, started now)' : ' (already running)'}`);
   // The operator's headquarters API, locally a clearly-labelled stand-in (unless HQ_API_URL is set).
   const hq = process.env.HQ_API_URL
     ? undefined
@@ -37,7 +42,13 @@ async function main(): Promise<void> {
   const offline: ChildProcess = spawn(join(root, 'node_modules/.bin/serverless'), ['offline', 'start'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', ...(hq && { HQ_API_URL: hq.url }) },
+    env: {
+      ...LOCAL_AWS_ENV,
+      ...process.env,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SLS_TELEMETRY_DISABLED: '1',
+      ...(hq && { HQ_API_URL: hq.url }),
+    },
   });
 
   let stopping = false;
@@ -52,6 +63,7 @@ async function main(): Promise<void> {
 
   const code = await new Promise<number>((resolve) => offline.on('exit', (c) => resolve(c ?? 0)));
   await hq?.close();
+  if (dynamo.startedHere) await stopDynamo({ log });
   if (broker.startedHere) await stopBroker({ log });
   process.exit(stopping ? 0 : code);
 }
