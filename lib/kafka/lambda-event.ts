@@ -1,7 +1,8 @@
 /**
  * AWS Lambda's Kafka event, as an event source mapping delivers it (MSK: `aws:kafka`, self-managed
- * Apache Kafka: `SelfManagedKafka`). The one builder of that event — used by the local emulator
- * (lib/offline) and the test helpers — and the decoders stage handlers use to read a batch.
+ * Apache Kafka: `SelfManagedKafka`). The application's builder of that event (the test helpers use
+ * it; the emulator package has its own, held to the same contract test) and the decoders stage
+ * handlers use to read a batch.
  *
  * Shape (docs.aws.amazon.com/lambda/latest/dg/with-msk.html, with-kafka.html):
  * `records` is keyed `"<topic>-<partition>"`, each array in offset order; key and value are base64
