@@ -28,13 +28,13 @@ const TABLES = require('../lib/state/table-declarations.json');
  * What each kind of function needs, as table → use:
  *   stateWrite   the stages that change player state (lib/state tokens/progress)
  *   stateRead    GET /players/{id} and /players/{id}/ledger
- *   inboxDeliver the push stage: put notices in inboxes, find and forget connections
+ *   inboxDeliver the push stage: put notices in inboxes (and see if acknowledged), find and forget connections
  *   sessions     the WebSocket routes: record/forget connections, catch up and acknowledge the inbox
  */
 const USES = {
   stateWrite: { players: ['write'], tokenLedger: ['write'], effects: ['write'] },
   stateRead: { players: ['read'], tokenLedger: ['read'] },
-  inboxDeliver: { inbox: ['write'], connections: ['read', 'write'] },
+  inboxDeliver: { inbox: ['read', 'write'], connections: ['read', 'write'] },
   sessions: { connections: ['read', 'write'], inbox: ['read', 'write'] },
 };
 
