@@ -11,7 +11,8 @@
  * Gateway admits only the stage's API keys) and gives the function the SHA-256 of its role's key,
  * which lib/middleware/caller.ts checks. Stages: one `kafka` or `msk` event (params.kafkaSource)
  * with the shared trigger settings (custom.stageTrigger), its topic, its own consumer group and its
- * event-type filter.
+ * event-type filter. WebSocket routes (`functions/websocket/<name>.ts` exporting `route`): one
+ * `websocket` event on their route; the function is `websocket<Name>` (`connect` → `websocketConnect`).
  */
 const { createHash } = require('node:crypto');
 const { readdirSync } = require('node:fs');
@@ -29,8 +30,8 @@ const loadTypeScript = (file) => require('tsx/cjs/api').require(file, __filename
 
 /**
  * The declarations exported under `exportName` by the TypeScript files of one folder.
- * @param {'http' | 'pipeline'} folder
- * @param {'endpoint' | 'stage'} exportName
+ * @param {'http' | 'pipeline' | 'websocket'} folder
+ * @param {'endpoint' | 'stage' | 'route'} exportName
  * @param {(file: string) => any} load
  */
 function declarations(folder, exportName, load) {
@@ -113,6 +114,15 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
           },
         },
       ],
+    };
+  }
+
+  for (const declared of declarations('websocket', 'route', load)) {
+    result[camel(`websocket-${declared.name}`)] = {
+      handler: `${declared.file}.handler`,
+      description: declared.description,
+      ...(declared.timeout !== undefined && { timeout: declared.timeout }),
+      events: [{ websocket: { route: declared.route } }],
     };
   }
   return result;

@@ -8,6 +8,8 @@ export const stage = declareStage({
   topic: 'analytics',
   eventTypes: ['GAME_COMPLETED'],
   rule: analyzeGameResult,
+  // On the player's latency path (spin → feedback → push): no batching window.
+  batchingWindow: 0,
 });
 
 export const handler = stageHandler(stage);

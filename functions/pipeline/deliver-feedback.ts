@@ -7,6 +7,8 @@ export const stage = declareStage({
   description: "Feedback on real_time_feedback becomes the player's FEEDBACK notification",
   topic: 'real_time_feedback',
   rule: deliverFeedback,
+  // On the player's latency path (spin → feedback → push): no batching window.
+  batchingWindow: 0,
 });
 
 export const handler = stageHandler(stage);

@@ -7,6 +7,8 @@ export const stage = declareStage({
   description: 'Slot pipeline: a spin becomes a reward notice and a game record on analytics',
   topic: 'user_actions',
   rule: processUserAction,
+  // On the player's latency path (spin → feedback → push): no batching window.
+  batchingWindow: 0,
 });
 
 export const handler = stageHandler(stage);

@@ -1,0 +1,14 @@
+import { stageHandler } from '../../lib/middleware/stage-handler';
+import { declareStage } from '../../lib/pipeline/stage';
+import { pushNotificationRule } from '../../lib/realtime/push-rule';
+
+export const stage = declareStage({
+  name: 'push-notifications',
+  description: "Every notification into the player's inbox and onto each of the player's open sockets",
+  topic: 'notifications',
+  rule: pushNotificationRule,
+  // The last hop of the player's moment: no batching window.
+  batchingWindow: 0,
+});
+
+export const handler = stageHandler(stage);

@@ -1,0 +1,13 @@
+/**
+ * One WebSocket route, declared once in its own file (`functions/websocket/<name>.ts`, which exports
+ * it as `route` beside `handler`); deploy/functions.cjs makes its function and `websocket` event.
+ */
+export interface RouteDeclaration {
+  /** Also the file's name. */
+  name: string;
+  route: '$connect' | '$disconnect' | '$default' | (string & {});
+  description: string;
+  timeout?: number;
+}
+
+export const declareRoute = (route: RouteDeclaration): RouteDeclaration => route;
