@@ -5,7 +5,8 @@
  * expires. A batch may hold several partitions, each in offset order, but a partition is in at
  * most one batch in flight. Filtered-out records are carried along so their offsets are
  * committed with the batch; a partition holding only filtered-out records is committed without
- * an invocation. Pure and clock-free: the runner passes `now`.
+ * an invocation. Each partition's buffer and in-flight range live in its `Partition`; the batcher
+ * decides what to take from which. Pure and clock-free: the runner passes `now`.
  */
 import {
   buildLambdaKafkaEvent,
@@ -13,6 +14,7 @@ import {
   type LambdaKafkaRecord,
   recordsKey,
 } from './lambda-event';
+import { type BufferedRecord, type BufferLimits, type Partition, Partitions } from './partition';
 
 /** Lambda's synchronous invocation payload limit (6 MB), which bounds a Kafka batch. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -67,22 +69,7 @@ export interface Batch {
   oversize: boolean;
 }
 
-interface Entry {
-  record: LambdaKafkaRecord;
-  bytes: number;
-  matched: boolean;
-  arrivedAt: number;
-}
-
-interface PartitionState {
-  key: string;
-  topic: string;
-  partition: number;
-  entries: Entry[];
-  /** Highest offset accepted: anything at or below it is a re-fetch and is dropped. */
-  lastOffset: number;
-  inFlight: boolean;
-}
+type Entry = BufferedRecord;
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
@@ -215,33 +202,42 @@ class RunningSize {
 }
 
 export class Batcher {
-  private readonly partitions = new Map<string, PartitionState>();
   private readonly sizer: EventSizer;
   private readonly maxPayloadBytes: number;
-  private readonly prefetchRecords: number;
+  /** When a partition is paused: prefetchRecords matching records, 4 × 6 MB, or 20 000 entries. */
+  readonly limits: BufferLimits;
   private nextId = 1;
 
-  constructor(private readonly settings: BatcherSettings) {
+  constructor(
+    private readonly settings: BatcherSettings,
+    readonly partitions: Partitions = new Partitions(),
+  ) {
     this.sizer = new EventSizer(settings.meta);
     this.maxPayloadBytes = settings.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
-    this.prefetchRecords =
-      settings.prefetchRecords ?? Math.max(settings.batchSize * PREFETCH_BATCHES, PREFETCH_MIN_RECORDS);
+    this.limits = {
+      records:
+        settings.prefetchRecords ?? Math.max(settings.batchSize * PREFETCH_BATCHES, PREFETCH_MIN_RECORDS),
+      bytes: this.maxPayloadBytes * PREFETCH_BATCHES,
+      entries: MAX_BUFFERED_ENTRIES,
+    };
   }
 
   /** Buffer fetched records (already-seen offsets are ignored); returns how many were new. */
   add(records: readonly LambdaKafkaRecord[], now: number): number {
     let added = 0;
+    let state: Partition | undefined;
     for (const record of records) {
-      const state = this.stateOf(record.topic, record.partition);
-      if (record.offset <= state.lastOffset) continue;
-      state.entries.push({
+      if (state?.topic !== record.topic || state.partition !== record.partition)
+        state = this.partitions.of(record.topic, record.partition);
+      // Checked before sizing and filtering: a re-fetch after a rebalance repeats many records.
+      if (!state.isNew(record.offset)) continue;
+      const accepted = state.accept({
         record,
         bytes: this.sizer.recordBytes(record),
         matched: this.settings.matches(record),
         arrivedAt: now,
       });
-      state.lastOffset = record.offset;
-      added += 1;
+      if (accepted) added += 1;
     }
     return added;
   }
@@ -263,73 +259,39 @@ export class Batcher {
 
   /** The batch is finished (committed or abandoned): its partitions may be batched again. */
   complete(batch: Batch): void {
-    for (const key of batch.ranges.keys()) {
-      const state = this.partitions.get(key);
-      if (state) state.inFlight = false;
-    }
+    for (const key of batch.ranges.keys()) this.partitions.finish(key);
   }
 
   /**
-   * Forget what waits for partitions no longer assigned to us. Offsets the in-flight batch covers
-   * stay known so a re-fetch does not deliver them twice.
+   * A rebalance: forget what waits for partitions no longer assigned to us. Offsets an in-flight
+   * batch covers stay known so a re-fetch does not deliver them twice.
    */
-  revoke(keep: (key: string) => boolean, inFlightLast: (key: string) => number | undefined): void {
-    for (const [key, state] of this.partitions) {
-      if (keep(key)) continue;
-      state.entries = [];
-      state.lastOffset = inFlightLast(key) ?? -1;
-      if (!state.inFlight) this.partitions.delete(key);
-    }
+  revoke(keep: (key: string) => boolean): void {
+    this.partitions.rebalance(keep);
   }
 
   /** Forget what waits for the partition and accept it again from `offset` (after a seek back). */
   rewind(key: string, offset: number): void {
-    const state = this.partitions.get(key);
-    if (!state) return;
-    state.entries = [];
-    state.lastOffset = offset - 1;
+    this.partitions.get(key)?.rewind(offset);
   }
 
   /** Whether the partition has enough waiting (prefetchRecords, or 4 × 6 MB) that fetching more would only fill memory. */
   isFull(topic: string, partition: number): boolean {
-    const state = this.partitions.get(recordsKey(topic, partition));
-    if (!state) return false;
-    if (state.entries.length >= MAX_BUFFERED_ENTRIES) return true;
-    let matched = 0;
-    let bytes = 0;
-    for (const entry of state.entries) {
-      if (!entry.matched) continue;
-      matched += 1;
-      bytes += entry.bytes;
-      if (matched >= this.prefetchRecords || bytes >= this.maxPayloadBytes * PREFETCH_BATCHES) return true;
-    }
-    return false;
+    return this.partitions.get(recordsKey(topic, partition))?.isFull(this.limits) ?? false;
   }
 
   /** Records waiting (not in a batch yet). */
   get waiting(): number {
-    let count = 0;
-    for (const state of this.partitions.values()) count += state.entries.length;
-    return count;
+    return this.partitions.waiting;
   }
 
-  private stateOf(topic: string, partition: number): PartitionState {
-    const key = recordsKey(topic, partition);
-    let state = this.partitions.get(key);
-    if (!state) {
-      state = { key, topic, partition, entries: [], lastOffset: -1, inFlight: false };
-      this.partitions.set(key, state);
-    }
-    return state;
+  private firstMatch(state: Partition): Entry | undefined {
+    return state.waiting.find((e) => e.matched);
   }
 
-  private firstMatch(state: PartitionState): Entry | undefined {
-    return state.entries.find((e) => e.matched);
-  }
-
-  private *idlePartitionsWithMatches(): Generator<PartitionState> {
+  private *idlePartitionsWithMatches(): Generator<Partition> {
     for (const state of this.partitions.values()) {
-      if (!state.inFlight && state.entries.some((e) => e.matched)) yield state;
+      if (!state.busy && state.waiting.some((e) => e.matched)) yield state;
     }
   }
 
@@ -339,41 +301,36 @@ export class Batcher {
     return { id, records: [], ranges: new Map(), filtered: 0, payloadBytes: 0, oversize: false };
   }
 
-  private cover(batch: Batch, state: PartitionState, taken: Entry[]): void {
-    const first = taken[0];
-    const last = taken[taken.length - 1];
-    if (!first || !last) return;
-    batch.ranges.set(state.key, {
-      topic: state.topic,
-      partition: state.partition,
-      first: first.record.offset,
-      last: last.record.offset,
-    });
-    state.entries = state.entries.slice(taken.length);
-    state.inFlight = true;
+  /** `taken` is the head of the partition's buffer: it becomes the partition's range in flight. */
+  private cover(batch: Batch, state: Partition, taken: readonly Entry[]): void {
+    if (taken.length === 0) return;
+    state.take(taken.length);
+    const range = state.inFlight;
+    if (!range) return;
+    batch.ranges.set(state.key, { topic: state.topic, partition: state.partition, ...range });
   }
 
   /** Idle partitions that hold only filtered-out records: commit them, no invocation. */
   private cutFilteredOnly(): Batch | undefined {
     let batch: Batch | undefined;
     for (const state of this.partitions.values()) {
-      if (state.inFlight || state.entries.length === 0 || state.entries.some((e) => e.matched)) continue;
+      if (state.busy || state.waiting.length === 0 || state.waiting.some((e) => e.matched)) continue;
       batch ??= this.newBatch();
-      batch.filtered += state.entries.length;
-      this.cover(batch, state, state.entries);
+      batch.filtered += state.waiting.length;
+      this.cover(batch, state, state.waiting);
     }
     if (batch) batch.payloadBytes = this.sizer.total(new Map());
     return batch;
   }
 
-  private isDue(now: number, candidates: PartitionState[]): boolean {
+  private isDue(now: number, candidates: Partition[]): boolean {
     let matched = 0;
     const size = new RunningSize(this.sizer);
     let oldest = Number.POSITIVE_INFINITY;
     for (const state of candidates) {
       oldest = Math.min(oldest, this.firstMatch(state)?.arrivedAt ?? oldest);
       if (now >= oldest + this.settings.windowMs) return true;
-      for (const entry of state.entries) {
+      for (const entry of state.waiting) {
         if (!entry.matched) continue;
         matched += 1;
         size.add(state.key, entry.bytes);
@@ -400,7 +357,7 @@ export class Batcher {
       const taken: Entry[] = [];
       let pendingFiltered: Entry[] = [];
       let tookMatch = false;
-      for (const entry of state.entries) {
+      for (const entry of state.waiting) {
         if (!entry.matched) {
           pendingFiltered.push(entry);
           continue;

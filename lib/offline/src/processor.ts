@@ -19,6 +19,9 @@ import {
   type LambdaKafkaRecord,
   recordsKey,
 } from './lambda-event';
+import { RetryPolicy } from './partition';
+
+export { backoffDelay } from './partition';
 
 export interface ProcessorSettings {
   meta: EventSourceMeta;
@@ -86,9 +89,6 @@ interface WorkItem {
   invocations: number;
 }
 
-export const backoffDelay = (failures: number, initialMs: number, maxMs: number): number =>
-  Math.min(maxMs, initialMs * 2 ** Math.max(0, failures - 1));
-
 /** Per partition: one past the highest offset among the records. */
 function commitsThrough(records: readonly LambdaKafkaRecord[]): CommitOffset[] {
   const next = new Map<string, CommitOffset>();
@@ -105,10 +105,14 @@ const lastResponseOf = (result: InvocationResult): LastResponse =>
   result.ok ? {} : { functionError: 'Unhandled' };
 
 export class BatchProcessor {
+  private readonly retry: RetryPolicy;
+
   constructor(
     private readonly settings: ProcessorSettings,
     private readonly ports: ProcessorPorts,
-  ) {}
+  ) {
+    this.retry = new RetryPolicy(settings);
+  }
 
   async process(batch: Batch): Promise<BatchResult> {
     const ranges = [...batch.ranges].map(([key, r]) => ({ key, first: r.first, last: r.last }));
@@ -216,8 +220,8 @@ export class BatchProcessor {
         detail = `${result.errorType}: ${result.errorMessage}`;
       }
 
-      if (this.settings.bisect && item.records.length > 1) {
-        const half = Math.ceil(item.records.length / 2);
+      const half = this.retry.bisect(item.records.length);
+      if (half !== undefined) {
         const halves: WorkItem[] = [
           { records: item.records.slice(0, half), failures: item.failures, invocations: item.invocations },
           { records: item.records.slice(half), failures: item.failures, invocations: item.invocations },
@@ -248,10 +252,10 @@ export class BatchProcessor {
     item: WorkItem,
     result: InvocationResult,
   ): { describe: string; run(): Promise<boolean> } {
-    const { maximumRetryAttempts, retryInitialDelayMs, retryMaxDelayMs } = this.settings;
-    if (maximumRetryAttempts >= 0 && item.failures > maximumRetryAttempts) {
+    const step = this.retry.afterFailure(item.failures);
+    if (step.kind === 'dead-letter') {
       return {
-        describe: `retries exhausted (${maximumRetryAttempts}), ${this.skippedTo()}`,
+        describe: `retries exhausted (${this.settings.maximumRetryAttempts}), ${this.skippedTo()}`,
         run: async () => {
           const span = commitsThrough(item.records);
           const delivered = await this.ports.fail({
@@ -267,8 +271,7 @@ export class BatchProcessor {
         },
       };
     }
-    const delay = backoffDelay(item.failures, retryInitialDelayMs, retryMaxDelayMs);
-    return { describe: `retry in ${delay} ms`, run: () => this.ports.sleep(delay) };
+    return { describe: `retry in ${step.delayMs} ms`, run: () => this.ports.sleep(step.delayMs) };
   }
 
   /** Records older than `maximumRecordAgeInSeconds` are never delivered: destination, then committed. */

@@ -1,10 +1,11 @@
 /**
- * One emulated event source mapping: a consumer group member on the topic (behind a
- * `FetchCommitPort`) that feeds the batcher, and the loop that cuts batches and hands each to a
- * `BatchProcessor`. Every fetched record is taken into the batcher at once, offsets are committed
- * when a batch is done, and a partition whose buffer is full is paused until its batch completes.
- * After a rebalance the port re-fetches from the committed offsets; the batcher drops what it
- * already holds, so nothing is delivered twice in a session.
+ * One emulated event source mapping: a thin adapter between a consumer group member on the topic
+ * (behind a `FetchCommitPort`), the partitions' state (`Partition`, partition.ts), the batcher and
+ * a `BatchProcessor` per batch. Fetched records go into their partition at once; the partition
+ * decides when the consumer pauses or resumes it, which commits are queued (after success, in
+ * order, coalesced, none for a revoked partition) and what a rebalance drops. The runner only
+ * applies those decisions to the port, cuts due batches, and writes the queued commits one request
+ * at a time.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBatchReport } from './batch-log';
@@ -14,10 +15,11 @@ import type { DestinationSender } from './destination';
 import type { EventSourceConfig, SchemaRegistrySettings } from './event-sources';
 import type { Invoker } from './invoker';
 import { KafkajsPort } from './kafkajs-port';
-import type { EventSourceMeta, Kafka } from './lambda-event';
+import { type EventSourceMeta, type Kafka, recordsKey } from './lambda-event';
 import { formatMetrics, MappingMetrics } from './metrics';
 import type { OfflineKafkaOptions } from './options';
-import { BatchProcessor, backoffDelay, type CommitOffset } from './processor';
+import { backoffDelay, type PartitionCommit, Partitions } from './partition';
+import { BatchProcessor, type CommitOffset } from './processor';
 import { httpSchemaLookup, SchemaDecoder, type SchemaLookup } from './schema-registry';
 import type { Logger } from './serverless-types';
 
@@ -42,15 +44,16 @@ export interface RunnerDeps {
 
 export class EventSourceRunner {
   private readonly port: FetchCommitPort;
+  private readonly partitions = new Partitions();
   private readonly batcher: Batcher;
   private readonly processor: BatchProcessor;
   private readonly meta: EventSourceMeta;
   private readonly inFlight = new Map<number, { batch: Batch; done: Promise<void> }>();
-  private readonly paused = new Set<number>();
   private readonly wakers = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly pendingCommits = new Map<string, CommitOffset>();
+  /** The commit writer, while one runs (at most one: requests go out one at a time, in order). */
   private committing: Promise<void> | undefined;
+  private writingCommits = false;
   private stopping = false;
   private running: Promise<void> | undefined;
   private joined = false;
@@ -86,12 +89,15 @@ export class EventSourceRunner {
         deps.schemaLookup?.(config.schemaRegistry) ?? httpSchemaLookup(config.schemaRegistry),
         deps.log,
       );
-    this.batcher = new Batcher({
-      batchSize: config.batchSize,
-      windowMs: config.windowMs,
-      meta: this.meta,
-      matches: (record) => config.filter.matches(record),
-    });
+    this.batcher = new Batcher(
+      {
+        batchSize: config.batchSize,
+        windowMs: config.windowMs,
+        meta: this.meta,
+        matches: (record) => config.filter.matches(record),
+      },
+      this.partitions,
+    );
     this.processor = new BatchProcessor(
       {
         meta: this.meta,
@@ -181,19 +187,7 @@ export class EventSourceRunner {
 
   private onAssigned(partitionList: number[]): void {
     const assigned = new Set(partitionList.map((p) => `${this.config.topic}-${p}`));
-    this.batcher.revoke(
-      (key) => assigned.has(key),
-      (key) => {
-        for (const { batch } of this.inFlight.values()) {
-          const range = batch.ranges.get(key);
-          if (range) return range.last;
-        }
-        return undefined;
-      },
-    );
-    for (const partition of this.paused) {
-      if (!assigned.has(`${this.config.topic}-${partition}`)) this.paused.delete(partition);
-    }
+    this.batcher.revoke((key) => assigned.has(key));
     if (this.metrics) {
       const mine = new Set(partitionList);
       for (const partition of this.metrics.partitions())
@@ -227,14 +221,9 @@ export class EventSourceRunner {
   }
 
   private applyBackpressure(partition: number): void {
-    const full = this.batcher.isFull(this.config.topic, partition);
-    if (full && !this.paused.has(partition)) {
-      this.port.pause(partition);
-      this.paused.add(partition);
-    } else if (!full && this.paused.has(partition)) {
-      this.port.resume(partition);
-      this.paused.delete(partition);
-    }
+    const change = this.partitions.get(recordsKey(this.config.topic, partition))?.flow(this.batcher.limits);
+    if (change === 'pause') this.port.pause(partition);
+    else if (change === 'resume') this.port.resume(partition);
   }
 
   /** Cut every batch that is due, then wake up when the next window expires. */
@@ -263,7 +252,8 @@ export class EventSourceRunner {
       .finally(() => {
         this.inFlight.delete(batch.id);
         this.batcher.complete(batch);
-        for (const partition of [...this.paused]) this.applyBackpressure(partition);
+        for (const state of [...this.partitions.values()])
+          if (state.paused) this.applyBackpressure(state.partition);
         this.pump();
       });
     this.inFlight.set(batch.id, { batch, done: done.then(() => undefined) });
@@ -280,40 +270,51 @@ export class EventSourceRunner {
    * Queue the offsets and return: a partition's next batch starts while its commit is on the wire,
    * since a broker answers one connection's requests in order and a commit would otherwise wait
    * behind the consumer's fetch long-poll (most of a batch's turnaround at small batch sizes).
-   * Commits are coalesced (highest offset per partition) and written one request at a time, in
-   * order; `stop()` flushes them. A crash before a commit lands redelivers those records, which
-   * AWS's at-least-once delivery allows too.
+   * Each partition coalesces its commits (highest offset) and drops those of a revoked partition;
+   * they are written one request at a time, in order; `stop()` flushes them. A crash before a commit
+   * lands redelivers those records, which AWS's at-least-once delivery allows too.
    */
   private commit(offsets: CommitOffset[]): Promise<void> {
-    for (const offset of offsets) {
-      const key = `${offset.topic}-${offset.partition}`;
-      const queued = this.pendingCommits.get(key);
-      if (!queued || offset.offset > queued.offset) this.pendingCommits.set(key, offset);
-    }
-    this.committing ??= this.writeCommits().finally(() => {
-      this.committing = undefined;
-    });
+    for (const o of offsets) this.partitions.succeeded(o.topic, o.partition, o.offset);
+    if (!this.writingCommits && this.partitions.hasPendingCommits) this.committing = this.writeCommits();
     return Promise.resolve();
   }
 
+  /**
+   * Writes until nothing is queued. The flag drops in the same turn as the last empty check, so a
+   * commit queued right after starts a new writer instead of waiting for one that has finished.
+   */
   private async writeCommits(): Promise<void> {
-    while (this.pendingCommits.size > 0) {
-      const offsets = [...this.pendingCommits.values()];
-      this.pendingCommits.clear();
-      try {
-        await this.port.commit(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
-        for (const o of offsets) this.metrics?.committedAt(o.partition, o.offset);
-      } catch (error) {
-        this.deps.log.warning(
-          `${this.config.functionKey}: commit of ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')} failed (${(error as Error).message}); those records will be delivered again after a restart`,
-        );
+    this.writingCommits = true;
+    try {
+      for (
+        let offsets = this.partitions.takeCommits();
+        offsets.length > 0;
+        offsets = this.partitions.takeCommits()
+      )
+        await this.writeCommit(offsets);
+    } finally {
+      this.writingCommits = false;
+    }
+  }
+
+  private async writeCommit(offsets: PartitionCommit[]): Promise<void> {
+    try {
+      await this.port.commit(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
+      for (const o of offsets) {
+        this.partitions.get(recordsKey(o.topic, o.partition))?.committedAt(o.offset);
+        this.metrics?.committedAt(o.partition, o.offset);
       }
+    } catch (error) {
+      this.deps.log.warning(
+        `${this.config.functionKey}: commit of ${offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')} failed (${(error as Error).message}); those records will be delivered again after a restart`,
+      );
     }
   }
 
   /** Resolves once every queued commit has been written (or has failed and been logged). */
   private async flushCommits(): Promise<void> {
-    while (this.committing) await this.committing;
+    while (this.writingCommits) await this.committing;
   }
 
   /** Wait, unless stopping: resolves false as soon as `stop()` is called. */

@@ -179,10 +179,7 @@ describe('fetch bookkeeping', () => {
     b.add(range(0, 0, 1), 1000);
     const inFlight = b.cut(1000)!;
     b.add([rec(0, 2), rec(1, 0)], 1001);
-    b.revoke(
-      () => false,
-      (key) => (key === 't-0' ? 1 : undefined),
-    );
+    b.revoke(() => false);
     expect(b.waiting).toBe(0);
     b.add(range(0, 0, 2), 1002);
     b.complete(inFlight);

@@ -216,6 +216,23 @@ describe('EventSourceRunner over a fake fetch/commit port', () => {
     await runner.stop(1000);
   });
 
+  it('commits nothing for the batch in flight of a partition revoked for good, and drops what waits for it', async () => {
+    const { runner, port, invoker } = setup({ batchSize: 2 });
+    await runner.start();
+    port.handlers!.assigned([0, 1]);
+    await port.fetch(0, 0, 4);
+    await port.fetch(1, 0, 2);
+    await waitFor(() => (invoker.calls.length === 2 ? true : undefined));
+    port.handlers!.assigned([1]);
+    invoker.calls[0]!.finish();
+    invoker.calls[1]!.finish();
+    await waitFor(() => (port.committed()[1] === 2 ? true : undefined));
+    await runner.stop(1000);
+    // Partition 0's next owner starts from its committed offset; its waiting records (2, 3) were not delivered here.
+    expect(port.commits.flat().filter((o) => o.partition === 0)).toEqual([]);
+    expect(invoker.calls).toHaveLength(2);
+  });
+
   it('on stop, finishes the batch in flight, commits it, cuts no new batch and leaves', async () => {
     const { runner, port, invoker } = setup({ batchSize: 2 });
     await runner.start();
