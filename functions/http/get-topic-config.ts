@@ -1,5 +1,5 @@
 import { declareEndpoint } from '../../lib/api/endpoint';
-import { TopicConfigResponse } from '../../lib/api/requests';
+import { TopicConfigResponse, TopicName } from '../../lib/api/requests';
 import { describeTopicConfig } from '../../lib/kafka/admin';
 import { httpHandler, ok } from '../../lib/middleware';
 
@@ -7,6 +7,7 @@ export const endpoint = declareEndpoint({
   name: 'get-topic-config',
   method: 'GET',
   path: '/topics/{name}/config',
+  parameters: { name: TopicName },
   summary: "A topic's configuration",
   tag: 'topics',
   caller: 'operator',

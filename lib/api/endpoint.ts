@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors';
 import type { HttpHandlerSpec } from '../middleware';
+import type { StateUse } from '../pipeline/stage';
 
 export const API_PREFIX = '/api/kafka';
 
@@ -16,6 +17,8 @@ export interface EndpointDeclaration<Schema extends z.ZodType | undefined = z.Zo
   method: 'GET' | 'POST';
   /** Path below the API prefix, API Gateway style (`{name}` parameters). */
   path: string;
+  /** What each path parameter may be, for the document (a plain string otherwise). */
+  parameters?: Record<string, z.ZodType>;
   summary: string;
   tag: 'topics' | 'messages' | 'game' | 'players' | 'ops' | 'service';
   response?: z.ZodType;
@@ -31,6 +34,8 @@ export interface EndpointDeclaration<Schema extends z.ZodType | undefined = z.Zo
   errors?: readonly ErrorCode[];
   /** Served by `npm start` only (a local tool such as the player page), never deployed. */
   localOnly?: boolean;
+  /** The player-state tables it uses (deploy/tables.cjs USES); its role gets only those actions. */
+  state?: StateUse;
 }
 
 /** An endpoint, declared once. */

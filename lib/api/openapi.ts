@@ -94,16 +94,19 @@ function responsesOf(endpoint: EndpointDeclaration): Responses {
   return responses;
 }
 
-const pathParameters = (path: string) =>
-  [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+const pathParameters = ({ path, parameters }: EndpointDeclaration) =>
+  [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
+    const schema = parameters?.[name!];
+    return {
+      name,
+      in: 'path',
+      required: true,
+      schema: schema ? jsonSchema(schema, 'input') : { type: 'string' },
+    };
+  });
 
 function operation(endpoint: EndpointDeclaration) {
-  const parameters = pathParameters(endpoint.path);
+  const parameters = pathParameters(endpoint);
   return {
     operationId: endpoint.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
     summary: endpoint.summary,

@@ -10,7 +10,6 @@ import {
   UserId,
   withDataCondition,
 } from '../events';
-import { topicNameProblem } from '../kafka/topic-name';
 
 /** Request and response bodies of the HTTP API: validated by the functions, documented by OpenAPI. */
 
@@ -60,10 +59,14 @@ export const CyberTokenEarnRequest = z.strictObject({
   source: OptionalId,
 });
 
-export const TopicName = z.string().superRefine((name, ctx) => {
-  const problem = topicNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: `invalid topic name: ${problem}` });
-});
+/** Kafka's topic-name rules (those of topicNameProblem), as checks the OpenAPI document can state. */
+export const TopicName = z
+  .string()
+  .min(1, 'invalid topic name: must not be empty')
+  .max(249, 'invalid topic name: must be at most 249 characters')
+  .regex(/^[a-zA-Z0-9._-]+$/, 'invalid topic name: may contain only ASCII letters, digits, ".", "_" and "-"')
+  .regex(/^(?!\.\.?$)/, 'invalid topic name: must not be "." or ".."')
+  .regex(/^(?!__)/, 'invalid topic name: names starting with "__" are reserved for Kafka internal topics');
 
 export const CreateTopicsRequest = z.strictObject({
   topics: z
@@ -72,7 +75,8 @@ export const CreateTopicsRequest = z.strictObject({
         TopicName,
         z.strictObject({
           name: TopicName,
-          partitions: z.number().int().min(1).max(1000).optional(),
+          // Bounded so one request cannot swamp the cluster with partitions.
+          partitions: z.number().int().min(1).max(100).optional(),
           replication_factor: z.number().int().min(1).max(16).optional(),
           configs: z
             .record(z.string().regex(/^[a-z0-9.]+$/, 'config names look like retention.ms'), z.string())
@@ -81,7 +85,7 @@ export const CreateTopicsRequest = z.strictObject({
       ]),
     )
     .min(1)
-    .max(100),
+    .max(20),
 });
 
 // Responses

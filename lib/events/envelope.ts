@@ -10,9 +10,8 @@ import './zod-messages';
 export const EventId = z.uuid();
 export const UserId = z
   .string()
-  .min(1, 'user_id must not be empty')
   .max(128, 'user_id is at most 128 characters')
-  .regex(/\S/, 'user_id must not be blank');
+  .regex(/\S/, 'user_id must not be empty or blank');
 export const EpochSeconds = z
   .number()
   .finite()

@@ -49,12 +49,17 @@ export function validateEvents<T extends CatalogueTopic>(
 }
 
 /** Validate and produce catalogue events in one call; nothing is sent unless every event is valid. */
-export async function produceEvents<T extends CatalogueTopic>(
+export const produceEvents = <T extends CatalogueTopic>(
   topic: T,
   events: unknown[],
   pathPrefix?: (index: number) => (string | number)[],
+): Promise<Delivery[]> => produceValidEvents(topic, validateEvents(topic, events, pathPrefix));
+
+/** Produce events already valid for their topic (e.g. a request body its schema checked), in one call. */
+export async function produceValidEvents<T extends CatalogueTopic>(
+  topic: T,
+  valid: readonly TopicEvent<T>[],
 ): Promise<Delivery[]> {
-  const valid = validateEvents(topic, events, pathPrefix);
   const placed = await sendMessages(
     topic,
     valid.map((event) => toMessage(event)),

@@ -1,5 +1,5 @@
 import { KafkaJSError, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from 'kafkajs';
-import { AppError, BrokerUnavailableError, PayloadTooLargeError } from '../errors';
+import { AppError, BrokerUnavailableError, PayloadTooLargeError, ValidationError } from '../errors';
 
 // Errors that mean "the cluster is not reachable or not answering right now".
 const UNAVAILABLE = new Set([
@@ -27,6 +27,25 @@ const AUTH_REFUSED = new Set([
   'CLUSTER_AUTHORIZATION_FAILED',
 ]);
 
+// The cluster refuses the request as asked (a config it does not know, more replicas than brokers,
+// a policy): asking again cannot help; the caller must change the request.
+const REQUEST_REFUSED = new Set([
+  'INVALID_CONFIG',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'POLICY_VIOLATION',
+]);
+
+/** A protocol error of the given types, itself or among an aggregate's (kafkajs' createTopics). */
+const protocolError = (error: Error, types: Set<string>): KafkaJSProtocolError | undefined => {
+  if (error instanceof KafkaJSProtocolError && types.has(error.type)) return error;
+  const errors = (error as { errors?: unknown }).errors;
+  return Array.isArray(errors)
+    ? errors.find((e): e is KafkaJSProtocolError => e instanceof KafkaJSProtocolError && types.has(e.type))
+    : undefined;
+};
+
 const rootCause = (error: KafkaJSError): Error => {
   let current: Error = error;
   for (let depth = 0; depth < 10; depth += 1) {
@@ -39,7 +58,15 @@ const rootCause = (error: KafkaJSError): Error => {
 
 /** Translate a kafkajs failure into one of our typed errors; anything else is returned unchanged. */
 export function toKafkaError(error: unknown): unknown {
-  if (error instanceof AppError || !(error instanceof KafkaJSError)) return error;
+  if (error instanceof AppError || !(error instanceof Error)) return error;
+  // Checked first: kafkajs reports a refused topic creation as an aggregate, not a KafkaJSError.
+  const refusedAsAsked = protocolError(error, REQUEST_REFUSED);
+  if (refusedAsAsked) {
+    return new ValidationError(`Kafka refused the request: ${refusedAsAsked.message}`, [
+      { path: '', message: `${refusedAsAsked.type}: ${refusedAsAsked.message}` },
+    ]);
+  }
+  if (!(error instanceof KafkaJSError)) return error;
   const root = rootCause(error);
   if (root instanceof KafkaJSProtocolError && TOO_LARGE.has(root.type)) {
     return new PayloadTooLargeError('The events are larger than the broker accepts', { cause: error });

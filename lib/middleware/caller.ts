@@ -23,17 +23,24 @@ const ROLE_NAME: Record<Exclude<Caller, 'public'>, string> = {
 
 export const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
+const parseHashes = (listed: string): Buffer[] =>
+  listed
+    .split(',')
+    .map((hex) => hex.trim())
+    .filter((hex) => /^[0-9a-f]{64}$/i.test(hex))
+    .map((hex) => Buffer.from(hex, 'hex'));
+
 /** Admit only callers presenting one of the role's keys in `x-api-key` (headers already lower-cased). */
 export function requireCaller(caller: Caller): MiddlewareObj<APIGatewayProxyEvent> {
+  // Parsed once per value of the variable, not per request.
+  let parsed: { listed: string; hashes: Buffer[] } | undefined;
   return {
     before: ({ event }) => {
       if (caller === 'public') return;
       const variable = KEY_HASH_VARIABLE[caller];
-      const hashes = (process.env[variable] ?? '')
-        .split(',')
-        .map((hex) => hex.trim())
-        .filter((hex) => /^[0-9a-f]{64}$/i.test(hex))
-        .map((hex) => Buffer.from(hex, 'hex'));
+      const listed = process.env[variable] ?? '';
+      if (parsed?.listed !== listed) parsed = { listed, hashes: parseHashes(listed) };
+      const { hashes } = parsed;
       // Fail closed: a protected function deployed without its role's keys admits nobody.
       if (hashes.length === 0) throw new ConfigError(`${variable} is not set: nobody may call this endpoint`);
       const key = event.headers?.['x-api-key'];

@@ -40,11 +40,15 @@ const queryString = (params: Record<string, string>): string =>
     .map((key) => `${uriEscape(key)}=${uriEscape(params[key] ?? '')}`)
     .join('&');
 
-/** Sign one token. `now` only for tests: SigV4 dates the signature with it. */
+/**
+ * Sign one token. `now` only for tests: SigV4 dates the signature with it. `userAgent` names the
+ * client in the cluster's logs.
+ */
 export function signMskIamToken(
   region: string,
   credentials: AwsCredentials,
   now: Date = new Date(),
+  userAgent: string = USER_AGENT,
 ): MskIamToken {
   const hostname = `kafka.${region}.amazonaws.com`;
   const amzDate = now
@@ -80,7 +84,7 @@ export function signMskIamToken(
     `AWS4${credentials.secretAccessKey}`,
   );
   const signature = hmac(signingKey, stringToSign).toString('hex');
-  const url = `https://${hostname}/?${queryString({ ...params, 'X-Amz-Signature': signature, 'User-Agent': USER_AGENT })}`;
+  const url = `https://${hostname}/?${queryString({ ...params, 'X-Amz-Signature': signature, 'User-Agent': userAgent })}`;
   return {
     value: Buffer.from(url, 'utf8').toString('base64url'),
     expiresAt: Math.floor(now.getTime() / 1000) * 1000 + lifetime * 1000,
@@ -121,10 +125,11 @@ const defaultCredentials = (): CredentialProvider => {
 export function mskIamTokenProvider(
   region: string,
   credentials: CredentialProvider = defaultCredentials(),
+  userAgent: string = USER_AGENT,
 ): () => Promise<{ value: string }> {
   return async () => {
     try {
-      return { value: signMskIamToken(region, await credentials()).value };
+      return { value: signMskIamToken(region, await credentials(), new Date(), userAgent).value };
     } catch (error) {
       throw new Error(`Could not sign in to Kafka with AWS IAM: ${(error as Error).message}`, {
         cause: error,

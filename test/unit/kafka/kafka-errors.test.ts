@@ -10,6 +10,23 @@ import { ProtocolError, SaslError } from '../../helpers/kafkajs-errors';
 
 // Unit tests may build kafkajs errors: they describe the client's failure modes, no broker involved.
 describe('toKafkaError', () => {
+  it('turns a request the cluster refuses as asked (a topic creation with an unknown config) into a 400', () => {
+    const aggregate = Object.assign(new Error('Topic creation errors'), {
+      errors: [
+        new ProtocolError({
+          type: 'INVALID_CONFIG',
+          code: 40,
+          retriable: false,
+          message: 'Unknown topic config name: 0',
+        }),
+      ],
+    });
+    const mapped = toKafkaError(aggregate);
+    expect(mapped).toBeInstanceOf(ValidationError);
+    expect((mapped as ValidationError).statusCode).toBe(400);
+    expect((mapped as ValidationError).message).toContain('Unknown topic config name');
+  });
+
   it('turns an unreachable broker into a 503 with Retry-After', () => {
     const mapped = toKafkaError(
       new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
