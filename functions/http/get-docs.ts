@@ -4,6 +4,10 @@ import { openApiDocument } from '../../lib/api/openapi';
 import { html, httpHandler } from '../../lib/middleware';
 
 let page: string | undefined;
+const docs = (): string => {
+  page ??= docsPage(openApiDocument());
+  return page;
+};
 
 export const endpoint = declareEndpoint({
   name: 'get-docs',
@@ -14,6 +18,6 @@ export const endpoint = declareEndpoint({
   caller: 'public',
   status: 200,
   contentType: 'text/html',
-  handle: async () => html((page ??= docsPage(openApiDocument()))),
+  handle: async () => html(docs()),
 });
 export const handler = httpHandler(endpoint);

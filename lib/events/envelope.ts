@@ -63,13 +63,16 @@ export function withDataCondition<Schema extends z.ZodObject>(schema: Schema, co
           properties: { data: { properties: { action: { const: equals } }, required: ['action'] } },
           required: ['data'],
         };
-  return schema
-    .superRefine((event, ctx) => {
-      if (kindOf(event, field) !== equals) return;
-      const result = data.safeParse(event.data);
-      for (const issue of result.error?.issues ?? []) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
-      }
-    })
-    .meta({ allOf: [{ if: when, then: { properties: { data: dataSchema } } }] });
+  return (
+    schema
+      .superRefine((event, ctx) => {
+        if (kindOf(event, field) !== equals) return;
+        const result = data.safeParse(event.data);
+        for (const issue of result.error?.issues ?? []) {
+          ctx.addIssue({ code: 'custom', message: issue.message, path: ['data', ...issue.path] });
+        }
+      })
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords, not a thenable
+      .meta({ allOf: [{ if: when, then: { properties: { data: dataSchema } } }] })
+  );
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidTopicError, ValidationError } from '../../lib/errors';
+import { produceEvents } from '../../lib/events/publish';
+import { ensureCatalogueTopics } from '../../lib/events/topics';
 import {
   collectMessages,
   createTopics,
@@ -13,8 +15,6 @@ import {
   toMessage,
   topicEndOffsets,
 } from '../../lib/kafka';
-import { produceEvents } from '../../lib/events/publish';
-import { ensureCatalogueTopics } from '../../lib/events/topics';
 import { kcatConsume, kcatProduce } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';
 import { waitFor } from '../helpers/wait';
