@@ -8,6 +8,8 @@ export type NotificationType =
   | 'REWARD'
   | 'FEEDBACK'
   | 'TOKENS_GRANTED'
+  | 'TOKENS_SPENT'
+  | 'TOKENS_SPEND_REJECTED'
   | 'LEVEL_UP'
   | 'VIP_PERKS'
   | 'ACCESS_DENIED';

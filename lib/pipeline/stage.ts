@@ -63,7 +63,15 @@ export interface StageDeclaration<T extends CatalogueTopic = CatalogueTopic> {
   batchingWindow?: number;
   /** Extra environment of this function (values may be serverless variables, e.g. `${param:hqApiUrl}`). */
   environment?: Record<string, string>;
+  /**
+   * The player-state tables it uses, as one of deploy/tables.cjs's uses: its role gets those table
+   * actions and no others (deploy/functions.cjs). None: no table access.
+   */
+  state?: StateUse;
 }
+
+/** A kind of player-state access (deploy/tables.cjs USES): the table actions a function's role gets. */
+export type StateUse = 'stateWrite' | 'stateRead' | 'inboxDeliver' | 'sessions';
 
 /** A stage, declared once; its file exports it as `stage` beside `handler = stageHandler(stage)`. */
 export const declareStage = <T extends CatalogueTopic>(stage: StageDeclaration<T>): StageDeclaration<T> =>

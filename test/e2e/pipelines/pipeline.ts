@@ -10,6 +10,7 @@ import { ensureCatalogueTopics } from '../../../lib/events/topics';
 import { type HqSandbox, startHqSandbox } from '../../../lib/hq/sandbox';
 import { createKafka, disconnectProducer, withAdmin } from '../../../lib/kafka';
 import { loadStages } from '../../../lib/pipeline/stages';
+import { dynamoEndpoint, LOCAL_AWS_ENV } from '../../../scripts/dynamodb';
 import { type HttpAnswer, request } from '../../helpers/http';
 import { kcatConsume, kcatProduce } from '../../helpers/kcat';
 import { uniqueName } from '../../helpers/names';
@@ -53,6 +54,9 @@ export async function startStack(name: string): Promise<Stack> {
         HQ_API_URL: hq.url,
         STAGE_GROUP_PREFIX: groupPrefix,
         STAGE_STARTING_POSITION: 'LATEST',
+        // The player store the jest global setup started (or found), with moto's dummy credentials.
+        ...LOCAL_AWS_ENV,
+        DYNAMODB_ENDPOINT: dynamoEndpoint(),
       },
       args: [
         '--kafkaRetryInitialDelayMs',

@@ -3,6 +3,7 @@ import { analyzeMonetization, vipTierCrossed } from '../../../lib/pipeline/analy
 import { VIP_TIERS } from '../../../lib/pipeline/config';
 import { bestItem, processGachaOpen } from '../../../lib/pipeline/process-gacha-open';
 import { envelope } from './events';
+import { fakeState, ruleContext } from './fake-state';
 
 const pull = (items: { item_id: string; rarity: string }[], extra: Record<string, unknown> = {}) =>
   GameEvent.parse(envelope('GACHA_OPENED', { gacha_id: 'g1', cost: 300, items, ...extra }));
@@ -71,14 +72,28 @@ describe('process-gacha-open', () => {
 });
 
 describe('analyze-monetization', () => {
-  const spend = (data: Record<string, unknown>, type = 'GACHA_SPEND') =>
-    AnalyticsEvent.parse(
-      envelope(type, { metric: 'gacha_spend', gacha_id: 'g1', item_count: 2, best_rarity: 'epic', ...data }),
-    );
+  const spend = (data: Record<string, unknown>, type = 'GACHA_SPEND', user = 'u1') =>
+    AnalyticsEvent.parse({
+      ...envelope(type, {
+        metric: 'gacha_spend',
+        gacha_id: 'g1',
+        item_count: 2,
+        best_rarity: 'epic',
+        ...data,
+      }),
+      user_id: user,
+    });
   const threshold = VIP_TIERS[0]!.minSpend;
+  let state: ReturnType<typeof fakeState>;
+  let rule: ReturnType<typeof analyzeMonetization>;
+  const run = async (event: ReturnType<typeof spend>) => [...(await rule(event, ruleContext))];
+  beforeEach(() => {
+    state = fakeState();
+    rule = analyzeMonetization(state.purchase);
+  });
 
-  it('monetisation metrics for every spend', () => {
-    const [metrics, ...rest] = analyzeMonetization(spend({ amount: 300 }));
+  it('monetisation metrics for every spend, with the stored lifetime spend', async () => {
+    const [metrics, ...rest] = await run(spend({ amount: 300 }));
     expect(metrics).toEqual({
       topic: 'analytics',
       event_type: 'MONETIZATION_METRICS',
@@ -91,26 +106,52 @@ describe('analyze-monetization', () => {
         cost_per_item: 150,
         best_rarity: 'epic',
         premium_pull: true,
+        lifetime_spend: 300,
       },
     });
     expect(rest).toEqual([]);
   });
 
-  it('a VIP record when the spend crosses the VIP threshold', () => {
-    const emits = analyzeMonetization(spend({ amount: threshold }));
+  it('a VIP record when the spend crosses the VIP threshold', async () => {
+    const emits = await run(spend({ amount: threshold }));
     expect(emits[0]!.data).toMatchObject({ vip_tier_reached: 'silver' });
     expect(emits[1]).toEqual({
       topic: 'vip_events',
       event_type: 'VIP_TIER_REACHED',
       data: { tier: 'silver', total_spend: threshold, threshold },
+      kind: 'vip-silver',
     });
     expect(VipEvent.shape.data.safeParse(emits[1]!.data).success).toBe(true);
   });
 
-  it('uses the lifetime spend: crossing only once, never for a user already past the threshold', () => {
-    expect(analyzeMonetization(spend({ amount: 300, lifetime_spend: threshold + 100 }))).toHaveLength(2);
-    expect(analyzeMonetization(spend({ amount: 300, lifetime_spend: threshold + 400 }))).toHaveLength(1);
-    expect(analyzeMonetization(spend({ amount: 300, lifetime_spend: threshold - 1 }))).toHaveLength(1);
+  it('two 600 pulls: the second crosses silver from the stored total (no lifetime_spend sent)', async () => {
+    expect(await run(spend({ amount: 600 }))).toHaveLength(1);
+    const second = await run(spend({ amount: 600 }));
+    expect(second.map((e) => e.event_type)).toEqual(['MONETIZATION_METRICS', 'VIP_TIER_REACHED']);
+    expect(second[1]!.data).toMatchObject({ tier: 'silver', total_spend: 1200 });
+    expect(await run(spend({ amount: 600 }))).toHaveLength(1);
+  });
+
+  it("ignores the caller's lifetime_spend: the stored total decides", async () => {
+    expect(await run(spend({ amount: 300, lifetime_spend: threshold + 100 }))).toHaveLength(1);
+    expect((await run(spend({ amount: 300, lifetime_spend: 0 })))[0]!.data).toMatchObject({
+      lifetime_spend: 600,
+    });
+  });
+
+  it('one VIP record per tier crossed, lowest first; the same outcome on redelivery', async () => {
+    const event = spend({ amount: 100_000 });
+    const emits = await run(event);
+    const tiers = emits.filter((e) => e.event_type === 'VIP_TIER_REACHED').map((e) => e.data.tier);
+    expect(tiers).toEqual(VIP_TIERS.map((t) => t.tier));
+    expect(emits[0]!.data).toMatchObject({ vip_tier_reached: VIP_TIERS.at(-1)!.tier });
+    expect(await run(event)).toEqual(emits);
+  });
+
+  it('each player has their own total', async () => {
+    await run(spend({ amount: threshold - 1 }, 'GACHA_SPEND', 'a'));
+    expect(await run(spend({ amount: 1 }, 'GACHA_SPEND', 'b'))).toHaveLength(1);
+    expect(await run(spend({ amount: 1 }, 'GACHA_SPEND', 'a'))).toHaveLength(2);
   });
 
   it('the highest tier crossed wins', () => {
@@ -119,10 +160,8 @@ describe('analyze-monetization', () => {
     expect(vipTierCrossed(10, 10)).toBeUndefined();
   });
 
-  it('ignores other analytics records, rejects a spend without its amount', () => {
-    expect(analyzeMonetization(spend({ amount: 1 }, 'GAME_COMPLETED'))).toEqual([]);
-    expect(() => analyzeMonetization(spend({}))).toThrow(
-      expect.objectContaining({ reason: 'invalid_spend' }),
-    );
+  it('ignores other analytics records, rejects a spend without its amount', async () => {
+    expect(await run(spend({ amount: 1 }, 'GAME_COMPLETED'))).toEqual([]);
+    await expect(run(spend({}))).rejects.toMatchObject({ reason: 'invalid_spend' });
   });
 });

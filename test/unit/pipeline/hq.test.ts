@@ -17,6 +17,7 @@ import { stageHandler } from '../../../lib/middleware/stage-handler';
 import { syncTokensToHq, tokenGrantNotice } from '../../../lib/pipeline/sync-tokens-to-hq';
 import { lambdaContext } from '../../fixtures/api-gateway';
 import { envelope, kafkaEvent } from './events';
+import { fakeState } from './fake-state';
 
 const grantRequest = {
   idempotencyKey: 'k-1',
@@ -161,8 +162,10 @@ describe('sync-tokens-to-hq stage', () => {
       .filter((r) => r.topic === topic)
       .flatMap((r) => r.messages.map((m) => JSON.parse(String(m.value))));
 
+  let state: ReturnType<typeof fakeState>;
   beforeEach(async () => {
     fake.sent = [];
+    state = fakeState();
     await disconnectProducer();
   });
 
@@ -171,7 +174,7 @@ describe('sync-tokens-to-hq stage', () => {
       description: 'under test',
       name: 'sync-tokens-to-hq',
       topic: 'cyber_tokens',
-      rule: syncTokensToHq(() => client),
+      rule: syncTokensToHq(() => client, state.credit),
     });
 
   it('a confirmed grant becomes a notification of the grant', async () => {
@@ -195,9 +198,37 @@ describe('sync-tokens-to-hq stage', () => {
         title: '+100 cyber tokens',
         amount: 100,
         hq_grant_id: 'g-9',
+        balance: 100,
         related_event_id: event.event_id,
       },
     });
+    expect(state.balances.get('u1')).toBe(100);
+  });
+
+  it('a redelivered earn is granted with the same key and credited once', async () => {
+    const client: HqClient = { grantTokens: async () => ({ grant_id: 'g-1' }) };
+    const event = earned();
+    const batch = kafkaEvent([
+      { topic: 'cyber_tokens', offset: 0, value: event },
+      { topic: 'cyber_tokens', offset: 1, value: event },
+    ]);
+    await stageWith(client)(batch, lambdaContext());
+    expect(state.balances.get('u1')).toBe(100);
+    const notices = values('notifications');
+    expect(notices.map((n) => n.data.balance)).toEqual([100, 100]);
+    expect(notices[1].event_id).toBe(notices[0].event_id);
+  });
+
+  it('nothing is credited when headquarters refuses or is down', async () => {
+    const client: HqClient = {
+      grantTokens: async () => {
+        throw new HqUnavailableError('down', 503);
+      },
+    };
+    await expect(
+      stageWith(client)(kafkaEvent([{ topic: 'cyber_tokens', offset: 0, value: earned() }]), lambdaContext()),
+    ).rejects.toBeInstanceOf(HqUnavailableError);
+    expect(state.balances.size).toBe(0);
   });
 
   it('an unavailable headquarters fails the batch, producing nothing', async () => {
@@ -247,8 +278,10 @@ describe('sync-tokens-to-hq stage', () => {
 
   it('the notice names the amount and reason', () => {
     const event = CyberTokenEvent.parse(earned());
-    expect(tokenGrantNotice(event, { grant_id: 'g' })[0]!.data).toMatchObject({
-      body: '100 cyber tokens for daily login were added to your account.',
+    const credit = { kind: 'earn' as const, amount: 100, balance: 1_250, ledger_seq: 3 };
+    expect(tokenGrantNotice(event, { grant_id: 'g' }, credit)[0]!.data).toMatchObject({
+      body: '100 cyber tokens for daily login were added to your account (balance 1,250).',
+      balance: 1_250,
     });
   });
 });

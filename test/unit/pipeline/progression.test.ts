@@ -4,10 +4,16 @@ import { decideAccess, gateAdultContent } from '../../../lib/pipeline/gate-adult
 import { levelFor, processBattlePass } from '../../../lib/pipeline/process-battle-pass';
 import { processVipEvent } from '../../../lib/pipeline/process-vip-event';
 import { envelope } from './events';
+import { fakeState, ruleContext } from './fake-state';
 
 describe('process-battle-pass', () => {
   const xp = (data: Record<string, unknown>, type = 'XP_GAINED') =>
-    BattlePassEvent.parse(envelope(type, { season: 's1', ...data }));
+    BattlePassEvent.parse(envelope(type, { season: 's1', total_xp: 0, ...data }));
+  let rule: ReturnType<typeof processBattlePass>;
+  const run = async (event: BattlePassEvent) => [...(await rule(event, ruleContext))];
+  beforeEach(() => {
+    rule = processBattlePass(fakeState().addXp);
+  });
 
   it('reads levels from the table', () => {
     expect(levelFor(0)).toBe(1);
@@ -16,9 +22,10 @@ describe('process-battle-pass', () => {
     expect(levelFor(1_000_000)).toBe(BATTLE_PASS_LEVELS.at(-1)!.level);
   });
 
-  it('one level-up notification per level passed', () => {
-    const event = xp({ xp_gained: 200, total_xp: 260 });
-    const notices = processBattlePass(event);
+  it('one level-up notification per level passed, from the stored XP', async () => {
+    await run(xp({ xp_gained: 60 }));
+    const event = xp({ xp_gained: 200 });
+    const notices = await run(event);
     expect(notices.map((n) => (n.data as { level: number }).level)).toEqual([2, 3]);
     expect(notices[0]).toMatchObject({
       topic: 'notifications',
@@ -34,21 +41,30 @@ describe('process-battle-pass', () => {
     expect(notices[0]!.data.related_event_id).toBe(event.event_id);
   });
 
-  it('no notification when no level is reached', () => {
-    expect(processBattlePass(xp({ xp_gained: 10, total_xp: 120 }))).toEqual([]);
+  it("ignores the caller's total_xp", async () => {
+    expect(await run(xp({ xp_gained: 50, total_xp: 10_000 }))).toEqual([]);
+    expect(await run(xp({ xp_gained: 50, total_xp: 0 }))).toHaveLength(1);
   });
 
-  it('rejects XP_GAINED without the gain, or with a gain above the total', () => {
-    expect(() => processBattlePass(xp({ total_xp: 300 }))).toThrow(
-      expect.objectContaining({ reason: 'xp_gained_missing' }),
-    );
-    expect(() => processBattlePass(xp({ xp_gained: 301, total_xp: 300 }))).toThrow(
-      expect.objectContaining({ reason: 'xp_inconsistent' }),
-    );
+  it('a redelivered gain: the same level-ups, the XP added once', async () => {
+    const event = xp({ xp_gained: 100 });
+    const first = await run(event);
+    expect(await run(event)).toEqual(first);
+    expect(first).toHaveLength(1);
+    expect(await run(xp({ xp_gained: 99 }))).toEqual([]);
   });
 
-  it('ignores other battle-pass events', () => {
-    expect(processBattlePass(xp({ total_xp: 0 }, 'SEASON_STARTED'))).toEqual([]);
+  it('no notification when no level is reached, nothing stored for a gain of 0', async () => {
+    expect(await run(xp({ xp_gained: 10 }))).toEqual([]);
+    expect(await run(xp({ xp_gained: 0 }))).toEqual([]);
+  });
+
+  it('rejects XP_GAINED without the gain', async () => {
+    await expect(run(xp({ total_xp: 300 }))).rejects.toMatchObject({ reason: 'xp_gained_missing' });
+  });
+
+  it('ignores other battle-pass events', async () => {
+    expect(await run(xp({ total_xp: 0 }, 'SEASON_STARTED'))).toEqual([]);
   });
 });
 

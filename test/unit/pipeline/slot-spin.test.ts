@@ -4,6 +4,7 @@ import { BIG_WIN_MULTIPLIER } from '../../../lib/pipeline/config';
 import { deliverFeedback } from '../../../lib/pipeline/deliver-feedback';
 import { processUserAction } from '../../../lib/pipeline/process-user-action';
 import { envelope } from './events';
+import { fakeState, ruleContext } from './fake-state';
 
 const spin = (data: Record<string, unknown>) =>
   UserActionEvent.parse(
@@ -11,9 +12,15 @@ const spin = (data: Record<string, unknown>) =>
   );
 
 describe('process-user-action', () => {
-  it('a paying spin: a reward notice and a game-completed record', () => {
+  let rule: ReturnType<typeof processUserAction>;
+  const run = async (event: UserActionEvent) => [...(await rule(event, ruleContext))];
+  beforeEach(() => {
+    rule = processUserAction(fakeState().spin);
+  });
+
+  it('a paying spin: a reward notice and a game-completed record', async () => {
     const event = spin({ bet_amount: 50, payout: 500, symbols: ['7', '7', '7'], game_id: 'neon' });
-    const [notice, completed] = processUserAction(event);
+    const [notice, completed, ...rest] = await run(event);
     expect(notice).toMatchObject({
       topic: 'notifications',
       data: { type: 'REWARD', title: 'You won 500 coins!', related_event_id: event.event_id, payout: 500 },
@@ -32,24 +39,58 @@ describe('process-user-action', () => {
         symbols: ['7', '7', '7'],
       },
     });
+    expect(rest).toEqual([]);
   });
 
-  it('a losing spin: only the game-completed record', () => {
-    const emits = processUserAction(spin({ bet_amount: 50, payout: 0 }));
+  it('a losing spin: only the game-completed record', async () => {
+    const emits = await run(spin({ bet_amount: 50, payout: 0 }));
     expect(emits.map((e) => e.topic)).toEqual(['analytics']);
     expect(emits[0]!.data).toMatchObject({ net: -50, multiplier: 0 });
   });
 
-  it('a free spin has no multiplier', () => {
-    expect(processUserAction(spin({ bet_amount: 0, payout: 20 }))[1]!.data).toMatchObject({
-      multiplier: null,
-    });
+  it('a free spin has no multiplier', async () => {
+    expect((await run(spin({ bet_amount: 0, payout: 20 })))[1]!.data).toMatchObject({ multiplier: null });
   });
 
-  it('other actions lead nowhere', () => {
-    expect(processUserAction(UserActionEvent.parse(envelope('user_action', { action: 'LOGIN' })))).toEqual(
-      [],
-    );
+  it('the third win in a row is a WIN_STREAK feedback of its own, once (and again at six)', async () => {
+    const win = () => spin({ bet_amount: 10, payout: 30, game_id: 'neon' });
+    const streaks = async (event: UserActionEvent) =>
+      (await run(event)).filter((e) => e.topic === 'real_time_feedback');
+    expect(await streaks(win())).toEqual([]);
+    expect(await streaks(win())).toEqual([]);
+    const third = win();
+    const [feedback] = await streaks(third);
+    expect(feedback).toMatchObject({
+      topic: 'real_time_feedback',
+      event_type: 'WIN_STREAK',
+      kind: 'win-streak',
+      data: { feedback_type: 'WIN_STREAK', streak: 3, message: '3 wins in a row!', game_id: 'neon' },
+    });
+    expect(FeedbackEvent.shape.data.safeParse(feedback!.data).success).toBe(true);
+    // Redelivered, the third spin gets its feedback again (same output id), the fourth none.
+    expect(await streaks(third)).toEqual([feedback]);
+    expect(await streaks(win())).toEqual([]);
+    expect(await streaks(win())).toEqual([]);
+    expect((await streaks(win()))[0]!.data).toMatchObject({ streak: 6 });
+  });
+
+  it('a loss breaks the streak', async () => {
+    const streaks = async (payout: number) =>
+      (await run(spin({ bet_amount: 10, payout }))).filter((e) => e.topic === 'real_time_feedback');
+    for (const payout of [5, 5, 0, 5, 5]) expect(await streaks(payout)).toEqual([]);
+    expect(await streaks(5)).toHaveLength(1);
+  });
+
+  it('a spin without its outcome is a bet placed, not counted', async () => {
+    const state = fakeState();
+    const recorded = jest.fn(state.spin);
+    const emits = await processUserAction(recorded)(spin({ bet_amount: 50 }), ruleContext);
+    expect(emits.map((e) => e.event_type)).toEqual(['BET_PLACED']);
+    expect(recorded).not.toHaveBeenCalled();
+  });
+
+  it('other actions lead nowhere', async () => {
+    expect(await run(UserActionEvent.parse(envelope('user_action', { action: 'LOGIN' })))).toEqual([]);
   });
 });
 
