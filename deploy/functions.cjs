@@ -64,6 +64,16 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
   /** @type {Record<string, unknown>} */
   const result = {};
 
+  /** Each stage's consumer group and topic, as the stage functions' events below name them. */
+  const stageGroups = async () => {
+    const prefix = await resolveVariable('param:stageGroupPrefix');
+    return declarations('pipeline', 'stage', load).map((declared) => ({
+      stage: declared.name,
+      group: `${prefix}-${declared.name}`,
+      topic: declared.topic,
+    }));
+  };
+
   const endpoints = declarations('http', 'endpoint', load).filter((endpoint) => local || !endpoint.localOnly);
   const endpointFiles = endpoints.map((endpoint) => endpoint.name).join(',');
   for (const endpoint of endpoints) {
@@ -76,6 +86,8 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
     // The document and the docs page are made from every endpoint's declaration (lib/api/endpoints.ts).
     if (endpoint.name === 'get-openapi' || endpoint.name === 'get-docs')
       environment.API_ENDPOINTS = endpointFiles;
+    // The metrics document's stages, which a bundle cannot list from functions/pipeline (lib/ops/stage-groups.ts).
+    if (endpoint.name === 'ops-metrics') environment.OPS_STAGES = JSON.stringify(await stageGroups());
     result[camel(endpoint.name)] = {
       handler: `${endpoint.file}.handler`,
       description: endpoint.summary,

@@ -14,6 +14,7 @@ import {
   toMessage,
 } from '../kafka';
 import { createLogger, type Logger } from '../log';
+import { stageMetrics } from '../ops/stage-metrics';
 import type { Emit, StageDeclaration } from '../pipeline/stage';
 import { DeliveryCounter, deadLetterMessage, deadLetterOf, type RecordFailure } from './dead-letter';
 import { outputEventId } from './deterministic-id';
@@ -28,7 +29,7 @@ export interface StageSummary {
 }
 
 type RecordOutcome =
-  | { record: LambdaKafkaRecord; outputs: { topic: CatalogueTopic; event: OutputEvent }[] }
+  | { record: LambdaKafkaRecord; outputs: { topic: CatalogueTopic; event: OutputEvent }[]; ruleMs: number }
   | { record: LambdaKafkaRecord; failure: RecordFailure; attempt: number };
 
 interface OutputEvent {
@@ -107,6 +108,8 @@ export function stageHandler<T extends CatalogueTopic>(spec: StageDeclaration<T>
   const log = createLogger({ function: spec.name });
   const schema = catalogue[spec.topic].schema as unknown as z.ZodType<TopicEvent<T>>;
   const deliveries = new DeliveryCounter();
+  // CloudWatch metrics as EMF log lines, printed once per batch (lib/ops/stage-metrics.ts).
+  const metrics = stageMetrics(spec.name);
 
   async function processRecord(record: LambdaKafkaRecord, requestLog: Logger): Promise<RecordOutcome> {
     const attempt = deliveries.deliver(record);
@@ -122,6 +125,7 @@ export function stageHandler<T extends CatalogueTopic>(spec: StageDeclaration<T>
       record: `${recordsKey(record.topic, record.partition)}@${record.offset}`,
     });
     let emits: readonly Emit[];
+    const ruleStarted = performance.now();
     try {
       emits = await spec.rule(input, { record, attempt, log: recordLog });
     } catch (error) {
@@ -133,11 +137,12 @@ export function stageHandler<T extends CatalogueTopic>(spec: StageDeclaration<T>
       recordLog.warn('stage rule failed; the batch will be retried', { error, attempt });
       throw error;
     }
+    const ruleMs = performance.now() - ruleStarted;
     const outputs = outputsOf(spec.name, input, emits);
     const invalid = invalidOutput(outputs);
     if (invalid) return fail({ reason: 'invalid_output', error: invalid });
     recordLog.debug('record processed', { outputs: outputs.map((o) => `${o.topic}:${o.event.event_type}`) });
-    return { record, outputs };
+    return { record, outputs, ruleMs };
   }
 
   /** Each partition in offset order; partitions side by side. The first failure fails the batch. */
@@ -197,6 +202,11 @@ export function stageHandler<T extends CatalogueTopic>(spec: StageDeclaration<T>
     }
     // One produce call per topic for the whole batch; a failure throws and the batch is retried.
     await Promise.all([...byTopic].map(([topic, messages]) => sendMessages(topic, messages)));
+    // Counted once the batch's outputs are acknowledged: a failed batch comes back and counts then.
+    for (const outcome of outcomes)
+      if ('failure' in outcome) metrics.deadLettered();
+      else metrics.processed(outcome.ruleMs);
+    metrics.publish();
     const summary = { records: records.length, produced, deadLettered };
     requestLog.info('batch processed', { ...summary });
     return summary;
