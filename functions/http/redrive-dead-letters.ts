@@ -1,4 +1,5 @@
 import { declareEndpoint } from '../../lib/api/endpoint';
+import { TopicName } from '../../lib/api/requests';
 import { httpHandler, ok } from '../../lib/middleware';
 import { redrive } from '../../lib/ops/redrive';
 import { RedriveBody } from '../../lib/ops/redrive-body';
@@ -8,6 +9,8 @@ export const endpoint = declareEndpoint({
   name: 'redrive-dead-letters',
   method: 'POST',
   path: '/dlq/{topic}/redrive',
+  // Only a dead-letter topic can be redriven: anything else is a 400, as the document says.
+  parameters: { topic: TopicName.regex(/_dlq$/, 'only a dead-letter topic (<topic>_dlq) can be redriven') },
   summary:
     'Put dead letters back on their source topic, bytes and key unchanged, each exactly once (a second call skips what was redriven); dry_run only says what it would do',
   tag: 'ops',
