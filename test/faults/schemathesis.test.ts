@@ -10,7 +10,7 @@
  * The CI log gets the script's own summary line (figures and the report's path), never
  * schemathesis's closing line; its full report stays in test/artifacts/schemathesis/.
  */
-jest.setTimeout(600_000);
+jest.setTimeout(1_200_000);
 
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -78,7 +78,7 @@ function runSchemathesis(base: string): Promise<{ code: number | null; text: str
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, 540_000);
+    }, 1_080_000);
     // 'close', not 'exit': the pipes are read to their end first.
     child.on('close', (code) => {
       clearTimeout(timer);
