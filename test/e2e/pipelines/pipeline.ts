@@ -67,7 +67,8 @@ export async function startStack(name: string): Promise<Stack> {
         '--kafkaSessionTimeoutMs',
         '6000',
       ],
-      readyTimeoutMs: 120_000,
+      // esbuild bundles every function first: minutes on a loaded two-core machine.
+      readyTimeoutMs: 300_000,
     });
     const consuming = server.output().match(/consuming (\d+) Kafka event source/);
     if (Number(consuming?.[1]) < STAGE_FUNCTIONS) {

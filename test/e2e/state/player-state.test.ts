@@ -3,7 +3,7 @@
  * which keep each player's state once in the local DynamoDB (moto, from the jest global setup) →
  * the notices on the real broker, and the game's reads through GET /players/{id} and its ledger.
  */
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
 
 import { type HttpAnswer, request } from '../../helpers/http';
 import { uniqueName } from '../../helpers/names';
@@ -53,7 +53,15 @@ const notice = (events: PipelineEvent[], type: string) => events.filter((e) => e
 
 describe('player state', () => {
   it('an unknown player is a 404 JSON error; a bad cursor a 400; a bad limit a 400', async () => {
-    const unknown = await get(`/players/${player()}`);
+    // The first call loads the function: on a loaded machine that may outlast its 10 s timeout (a 504).
+    const user = player();
+    const unknown = await waitFor(
+      async () => {
+        const answer = await get(`/players/${user}`);
+        return answer.status === 504 ? undefined : answer;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: 'GET /players/{id} past its cold start' },
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toMatchObject({ code: 'not_found' });
     const badCursor = await get(`/players/${player()}/ledger?cursor=not-a-cursor`);
