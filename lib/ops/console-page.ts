@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 /**
  * The operations console: one self-contained HTML page (no CDN, no front-end build) showing the
  * metrics document live, with uPlot (a 50 kB charting library) inlined for the lag charts.
@@ -24,20 +22,6 @@ export interface ConsolePageOptions {
 export interface UplotAssets {
   js: string;
   css: string;
-}
-
-let cachedAssets: UplotAssets | undefined;
-
-/**
- * uPlot's browser build and stylesheet from node_modules, read once per container. A bundled
- * function must ship these two files (`node_modules/uplot/dist/uPlot.iife.min.js`, `uPlot.min.css`).
- */
-export function uplotAssets(): UplotAssets {
-  cachedAssets ??= {
-    js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-    css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-  };
-  return cachedAssets;
 }
 
 // Inlined text must not close its element early.
@@ -317,8 +301,11 @@ const BODY = `
 </dialog>
 `;
 
-/** The console's HTML. `assets` defaults to uPlot from node_modules. */
-export function consolePage(options: ConsolePageOptions = {}, assets: UplotAssets = uplotAssets()): string {
+/**
+ * The console's HTML with uPlot's `assets`: inlined by the bundler in a function
+ * (lib/ops/uplot-inlined.ts), read from node_modules in tests and scripts (lib/ops/uplot-assets.ts).
+ */
+export function consolePage(options: ConsolePageOptions, assets: UplotAssets): string {
   const settings = {
     pollMs: options.pollMs ?? 3000,
     behindLag: options.behindLag ?? 100,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Page } from 'playwright-core';
 import { consolePage } from '../../../lib/ops/console-page';
 import type { MetricsDocument } from '../../../lib/ops/metrics';
+import { uplotAssets } from '../../../lib/ops/uplot-assets';
 import { type HeadlessBrowser, launchBrowser, screenshot } from '../../helpers/browser';
 import { freePort } from '../../helpers/offline-server';
 
@@ -93,7 +94,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method === 'GET' && url.pathname === '/api/kafka/ops') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(consolePage({ pollMs: 250, behindLag: 1000 }));
+    res.end(consolePage({ pollMs: 250, behindLag: 1000 }, uplotAssets()));
     return;
   }
   if (req.headers['x-api-key'] !== KEY) {
