@@ -5,7 +5,7 @@
  * must reach its player (live or on reconnect), and repeats may differ only by nothing: the same
  * `event_id` and the same record.
  */
-jest.setTimeout(480_000);
+jest.setTimeout(1_200_000);
 
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -46,7 +46,7 @@ const launch = async (): Promise<OfflineServer> =>
       AWS_SECRET_ACCESS_KEY: 'local',
     },
     args: ['--kafkaBrokers', process.env.KAFKA_BROKERS ?? 'localhost:9092'],
-    readyTimeoutMs: 180_000,
+    readyTimeoutMs: 420_000,
   });
 
 /** A player's client as the README describes it: sync on open, acknowledge what it shows. */

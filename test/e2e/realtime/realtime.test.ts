@@ -35,7 +35,7 @@ const connect = async (userId: string) => {
 
 beforeAll(async () => {
   stack = await startRealtimeStack('e2e-realtime');
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));

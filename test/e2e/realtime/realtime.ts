@@ -4,15 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { ensureCatalogueTopics } from '../../../lib/events/topics';
+import { startHqSandbox } from '../../../lib/hq/sandbox';
+import { disconnectProducer } from '../../../lib/kafka';
+import { loadStages } from '../../../lib/pipeline/stages';
 import { type StateStore, tableNames } from '../../../lib/state';
 import { createDocumentClient } from '../../../lib/state/client';
 import { DEFAULT_REGION } from '../../../lib/state/config';
 import { LOCAL_TABLE_PREFIX } from '../../../lib/state/tables';
 import { testEndpoint } from '../../helpers/dynamodb';
 import { type HttpAnswer, request } from '../../helpers/http';
-import { freePort } from '../../helpers/offline-server';
+import { uniqueName } from '../../helpers/names';
+import { freePort, type OfflineServer, startOffline } from '../../helpers/offline-server';
 import { waitFor } from '../../helpers/wait';
-import { type Stack, startStack } from '../pipelines/pipeline';
+import { brokers, SERVICE_DIR, type Stack } from '../pipelines/pipeline';
 
 export interface RealtimeStack extends Stack {
   websocketPort: number;
@@ -32,7 +37,7 @@ export async function startRealtimeStack(name: string): Promise<RealtimeStack> {
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
   });
-  const stack = await startStack(name);
+  const stack = await startServiceStack(name);
   const session = (userId: string) =>
     request(`${stack.server.httpUrl}/api/kafka/players/${encodeURIComponent(userId)}/session`, {
       method: 'POST',
@@ -46,6 +51,70 @@ export async function startRealtimeStack(name: string): Promise<RealtimeStack> {
       return openSocket(String(answer.json.url));
     },
   });
+}
+
+/** How long a loaded machine may take to bundle and start the whole service. */
+const READY_TIMEOUT_MS = 420_000;
+
+/**
+ * As the pipeline suites' `startStack` (the root service, consumer groups of this run's own starting
+ * at the end of the topics, fast batch retries), with more time to start: the real-time suites
+ * run beside other agents' servers on two cores.
+ */
+async function startServiceStack(name: string): Promise<Stack> {
+  await ensureCatalogueTopics();
+  const hq = await startHqSandbox({ port: 0 });
+  const groupPrefix = uniqueName(name);
+  const stageCount = loadStages().length;
+  const launch = async (): Promise<OfflineServer> => {
+    const server = await startOffline({
+      cwd: SERVICE_DIR,
+      httpPort: await freePort(),
+      lambdaPort: await freePort(),
+      env: {
+        KAFKA_BROKERS: brokers(),
+        HQ_API_URL: hq.url,
+        STAGE_GROUP_PREFIX: groupPrefix,
+        STAGE_STARTING_POSITION: 'LATEST',
+      },
+      args: [
+        '--kafkaRetryInitialDelayMs',
+        '300',
+        '--kafkaRetryMaxDelayMs',
+        '2000',
+        '--kafkaSessionTimeoutMs',
+        '6000',
+      ],
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+    await waitFor(
+      () => {
+        const joined = new Set(
+          [...server.output().matchAll(/ready: (\w+) <- (?:kafka|msk) /g)].map((m) => m[1]),
+        );
+        return joined.size >= stageCount ? true : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 250, what: `all ${stageCount} stage consumers to join their groups` },
+    );
+    return server;
+  };
+  let server = await launch();
+  return {
+    get server() {
+      return server;
+    },
+    hq,
+    groupPrefix,
+    post: (route, body) => request(`${server.httpUrl}/api/kafka${route}`, { method: 'POST', body }),
+    async restart() {
+      server = await launch();
+    },
+    async stop() {
+      await server.stop();
+      await hq.close();
+      await disconnectProducer();
+    },
+  };
 }
 
 /** The local stage's player store, as the functions under `serverless offline` use it. */
