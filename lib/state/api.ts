@@ -64,6 +64,7 @@ export const LedgerResponse = z
   .object({
     entries: z.array(
       z.object({
+        user_id: z.string(),
         seq: z.number().int().positive().describe('1, 2, 3… per player, in the order applied'),
         event_id: z.string(),
         kind: z.enum(['earn', 'grant', 'spend']),
