@@ -62,13 +62,19 @@ const gachaBody = (userId: string) => ({
 });
 
 /** From the 202 of `route` to the FEEDBACK of its correlation on the socket, in ms. */
-async function oneMoment(stack: Stack, socket: PlayerSocket, route: string, body: unknown): Promise<number> {
+async function oneMoment(
+  stack: Stack,
+  socket: PlayerSocket,
+  route: string,
+  body: unknown,
+  timeoutMs = 60_000,
+): Promise<number> {
   const answer = await stack.post(route, body);
   const answeredAt = Date.now();
   if (answer.status !== 202) throw new Error(`${route} answered ${answer.status}: ${answer.text}`);
   const correlationId = answer.json.correlation_id;
   const isFeedback = (m: Message) => m.correlation_id === correlationId && m.data?.type === 'FEEDBACK';
-  await socket.next(isFeedback, 60_000);
+  await socket.next(isFeedback, timeoutMs);
   const arrival = socket.messages.find((m) => isFeedback(m.message));
   return (arrival?.at ?? Date.now()) - answeredAt;
 }
@@ -82,7 +88,8 @@ async function latency(stack: Stack, route: string, body: (u: string) => unknown
     const m = JSON.parse(String(data)) as Message;
     if (m.event_id) socket.send({ action: 'ack', event_ids: [m.event_id] });
   });
-  for (let i = 0; i < WARMUP; i += 1) await oneMoment(stack, socket, route, body(userId));
+  // Cold functions on a loaded machine: the first moments may take long.
+  for (let i = 0; i < WARMUP; i += 1) await oneMoment(stack, socket, route, body(userId), 240_000);
   const samples: number[] = [];
   for (let i = 0; i < count; i += 1) samples.push(await oneMoment(stack, socket, route, body(userId)));
   await socket.close();
@@ -246,6 +253,10 @@ async function main() {
     const file = path.join(RESULTS, `${stamp}.realtime${quick ? '.quick' : ''}.json`);
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     log(`written ${path.relative(process.cwd(), file)}`);
+  } catch (error) {
+    // What the service said, for the diagnosis.
+    writeFileSync(path.join(os.tmpdir(), 'bench-realtime-server.log'), stack.server.output());
+    throw error;
   } finally {
     await stack.stop();
     await deleteGroups(stack.groupPrefix);
