@@ -91,6 +91,8 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
     result[camel(endpoint.name)] = {
       handler: `${endpoint.file}.handler`,
       description: endpoint.summary,
+      // Its own role with only its player-state table actions (deploy/state-roles.cjs).
+      ...(endpoint.state && { role: stateRoleId(camel(endpoint.name)) }),
       ...(Object.keys(environment).length > 0 && { environment }),
       events: [
         {
@@ -113,6 +115,7 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
       description: declared.description,
       ...(declared.timeout !== undefined && { timeout: declared.timeout }),
       ...(declared.environment && { environment: declared.environment }),
+      ...(declared.state && { role: stateRoleId(camel(declared.name)) }),
       events: [
         {
           [source]: {
@@ -140,4 +143,7 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
   return result;
 }
 
-module.exports = { functions };
+/** The role deploy/state-roles.cjs makes for a function with a `state` use. @param {string} functionKey */
+const stateRoleId = (functionKey) => `${functionKey.charAt(0).toUpperCase()}${functionKey.slice(1)}StateRole`;
+
+module.exports = { functions, declarations, camel, stateRoleId };

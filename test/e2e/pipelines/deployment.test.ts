@@ -7,11 +7,13 @@
 jest.setTimeout(180_000);
 
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadEndpoints } from '../../../lib/api/endpoints';
 import { loadStages } from '../../../lib/pipeline/stages';
+import { TABLES } from '../../../lib/state/tables';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
@@ -21,12 +23,18 @@ const MSK_ARN =
 const SASL_SECRET = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:AmazonMSK_casino-AbCdEf';
 
 /** Stage function (logical id prefix) → its topic, its stage name and the event types its filter keeps: from the declarations. */
-const STAGES: Record<string, { topic: string; stage: string; only?: readonly string[] }> = Object.fromEntries(
-  loadStages().map((declared) => [
-    declared.name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()),
-    { topic: declared.topic, stage: declared.name, only: declared.eventTypes },
-  ]),
-);
+const STAGES: Record<string, { topic: string; stage: string; only?: readonly string[]; window?: number }> =
+  Object.fromEntries(
+    loadStages().map((declared) => [
+      declared.name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase()),
+      {
+        topic: declared.topic,
+        stage: declared.name,
+        only: declared.eventTypes,
+        window: declared.batchingWindow,
+      },
+    ]),
+  );
 
 interface Resource {
   Type: string;
@@ -129,6 +137,49 @@ async function fileInZip(zip: string, file: string): Promise<string> {
   return stdout;
 }
 
+/** The function zips of one packaging. */
+const packagedFunctions = (name: string): string[] =>
+  readdirSync(path.join(work, name)).filter((file) => file.endsWith('.zip'));
+
+/** A function zip's bundle and the source files its source map names. */
+async function bundleOf(zip: string): Promise<{ bundle: string; sources: string[] }> {
+  const script =
+    'import sys, zipfile, json; z = zipfile.ZipFile(sys.argv[1]); ' +
+    'js = [n for n in z.namelist() if n.endswith(".js")][0]; ' +
+    'sys.stdout.write(json.dumps({"bundle": z.read(js).decode(), "sources": json.loads(z.read(js + ".map"))["sources"]}))';
+  const { stdout } = await run('python3', ['-c', script, zip], { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout) as { bundle: string; sources: string[] };
+}
+
+/** Each function (logical id) that declares a player-state use → that use; from the declarations. */
+const STATE_USES: Record<string, string> = Object.fromEntries(
+  [...loadEndpoints(), ...loadStages()]
+    .filter((declared) => declared.state !== undefined)
+    .map((declared) => [
+      `${declared.name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase())}LambdaFunction`,
+      declared.state as string,
+    ]),
+);
+
+/** deploy/tables.cjs USES: which tables each use may touch, and how. */
+const USES = (require('../../../deploy/tables.cjs') as { USES: Record<string, Record<string, string[]>> })
+  .USES;
+
+/** The DynamoDB actions a role's statements allow, by table logical id (index ARNs count as their table). */
+function tableActions(statements: Statement[]): Record<string, string[]> {
+  const byTable: Record<string, Set<string>> = {};
+  for (const statement of statements) {
+    const actions = [statement.Action].flat().filter((a) => a.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    for (const match of JSON.stringify(statement.Resource).matchAll(/"Fn::GetAtt":\["(\w+)","Arn"\]/g)) {
+      const id = match[1]!;
+      byTable[id] ??= new Set();
+      for (const action of actions) byTable[id]!.add(action);
+    }
+  }
+  return Object.fromEntries(Object.entries(byTable).map(([id, actions]) => [id, [...actions].sort()]));
+}
+
 /** The mappings, by the logical id of the function they trigger. */
 function mappingsByFunction(resources: Record<string, Resource>): Map<string, Record<string, unknown>[]> {
   const byFunction = new Map<string, Record<string, unknown>[]>();
@@ -154,17 +205,78 @@ function expectOneMappingPerStage(resources: Record<string, Resource>) {
 }
 
 const common = (stage: string) => {
-  const { topic, only } = STAGES[stage]!;
+  const { topic, only, window } = STAGES[stage]!;
   return {
     Topics: [topic],
     StartingPosition: 'TRIM_HORIZON',
     BatchSize: 100,
-    MaximumBatchingWindowInSeconds: 1,
+    // The shared window, unless the stage declares its own (0 on the player's latency path).
+    MaximumBatchingWindowInSeconds: window ?? 1,
     ...(only && {
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { event_type: only } }) }] },
     }),
   };
 };
+
+/**
+ * The player-state tables (on-demand, point-in-time recovery, TTL where entries expire, the players'
+ * state retained) and each function's table permissions: a function declaring a `state` use has a
+ * role of its own with exactly that use's table actions plus its logs and, for a stage, its Kafka
+ * statements; every other function keeps the shared role, which allows no table action.
+ */
+function expectPlayerState(resources: Record<string, Resource>) {
+  for (const table of Object.values(TABLES)) {
+    const resource = resources[table.logicalId] as Resource & { DeletionPolicy?: string };
+    expect(resource).toMatchObject({
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        TableName: `casino-events-aws-${table.suffix}`,
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+    if (table.ttlAttribute)
+      expect(resource.Properties.TimeToLiveSpecification).toEqual({
+        AttributeName: table.ttlAttribute,
+        Enabled: true,
+      });
+    expect(resource.DeletionPolicy).toBe(table.retain ? 'Retain' : undefined);
+  }
+  for (const variables of functionEnvironments(resources)) {
+    for (const table of Object.values(TABLES))
+      expect(variables[table.env]).toBe(`casino-events-aws-${table.suffix}`);
+  }
+  expect(Object.keys(STATE_USES).length).toBeGreaterThanOrEqual(7);
+  const tableId = (key: string) => TABLES[key as keyof typeof TABLES].logicalId;
+  for (const [id, fn] of Object.entries(resources)) {
+    if (fn.Type !== 'AWS::Lambda::Function') continue;
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const use = STATE_USES[id];
+    if (use === undefined) {
+      expect({ id, role }).toEqual({ id, role: 'IamRoleLambdaExecution' });
+      continue;
+    }
+    expect({ id, role }).toEqual({ id, role: expect.stringMatching(/StateRole$/) });
+    const policy = (
+      resources[role]!.Properties as { Policies: { PolicyDocument: { Statement: Statement[] } }[] }
+    ).Policies[0]!.PolicyDocument.Statement;
+    const expected = Object.fromEntries(
+      Object.entries(USES[use]!).map(([key, uses]) => [
+        tableId(key),
+        [
+          ...new Set(uses.flatMap((u) => TABLES[key as keyof typeof TABLES].access[u as 'read' | 'write'])),
+        ].sort(),
+      ]),
+    );
+    expect({ id, tables: tableActions(policy) }).toEqual({ id, tables: expected });
+    const actions = policy.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
+    if (id.replace(/LambdaFunction$/, '') in STAGES)
+      expect(actions).toEqual(expect.arrayContaining(['kafka:DescribeCluster', 'kafka-cluster:ReadData']));
+    else expect(actions.filter((a) => a.startsWith('kafka'))).toEqual([]);
+  }
+  expect(tableActions(roleStatements(resources))).toEqual({});
+}
 
 describe('serverless package --stage aws', () => {
   it('Amazon MSK: one mapping per stage function on the cluster, with its group, batching and filter', async () => {
@@ -186,6 +298,50 @@ describe('serverless package --stage aws', () => {
       Environment: { Variables: Record<string, string> };
     };
     expect(sync.Environment.Variables).toMatchObject({ HQ_API_URL: BASE.HQ_API_URL, HQ_TIMEOUT_MS: '3000' });
+    // Operations (deploy/ops.cjs): per stage function an alarm on its mapping's OffsetLag and one on
+    // its dead letters (its EMF metric), one dashboard; the metrics function knows every stage's group.
+    const alarms = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties);
+    expect(alarms).toHaveLength(2 * Object.keys(STAGES).length);
+    for (const stage of Object.keys(STAGES)) {
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'OffsetLag',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${stage}LambdaFunction` } }],
+        }),
+      );
+      expect(alarms).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'CasinoClub/EventBackbone',
+          MetricName: 'RecordsDeadLettered',
+          Dimensions: [
+            { Name: 'service', Value: 'event-backbone' },
+            { Name: 'stage', Value: STAGES[stage]!.stage },
+          ],
+        }),
+      );
+    }
+    const dashboards = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(dashboards.map((d) => d.Properties.DashboardName)).toEqual(['casino-events-aws-ops']);
+    const opsMetrics = resources.OpsMetricsLambdaFunction!.Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
+    expect(JSON.parse(opsMetrics.Environment.Variables.OPS_STAGES!)).toEqual(
+      Object.values(STAGES).map(({ topic, stage }) => ({
+        stage,
+        group: `casino-events-aws-${stage}`,
+        topic,
+      })),
+    );
+    // The console's bundle carries uPlot itself (no node_modules in a Lambda package).
+    const consoleBundle = await fileInZip(
+      path.join(work, 'msk', 'opsConsole.zip'),
+      'functions/http/ops-console.js',
+    );
+    expect(consoleBundle).toContain('uPlot');
+    expect(consoleBundle).not.toContain('require("uplot');
     // A cluster with IAM access control authorises the mappings' reads against the functions' role.
     const statements = roleStatements(resources);
     expect(actionsOn(statements, MSK_ARN)).toEqual([
@@ -200,6 +356,7 @@ describe('serverless package --stage aws', () => {
       'kafka-cluster:AlterGroup',
       'kafka-cluster:DescribeGroup',
     ]);
+    expectPlayerState(resources);
   });
 
   it("Amazon MSK with IAM access control: the functions' own producers sign in with their role", async () => {
@@ -208,7 +365,7 @@ describe('serverless package --stage aws', () => {
       KAFKA_SASL_MECHANISM: 'aws-msk-iam',
     });
     const environments = functionEnvironments(resources);
-    expect(environments.length).toBe(24);
+    expect(environments.length).toBe(packagedFunctions('msk-iam').length);
     for (const variables of environments) {
       expect(variables).toMatchObject({
         KAFKA_SASL_MECHANISM: 'aws-msk-iam',
@@ -233,14 +390,23 @@ describe('serverless package --stage aws', () => {
     ]);
     // No secret to read: the role itself signs in.
     expect(statements.flatMap((s) => s.Action)).not.toContain('secretsmanager:GetSecretValue');
-    // The SDK packages come from the Lambda runtime (deploy/runtime-provided.json): esbuild leaves
-    // them as require calls instead of inlining them.
-    const bundle = await fileInZip(
-      path.join(work, 'msk-iam', 'gameSlotSpin.zip'),
-      'functions/http/game-slot-spin.js',
-    );
-    const runtimeProvided = JSON.parse(readFileSync(path.join(ROOT, 'deploy/runtime-provided.json'), 'utf8'));
-    for (const sdk of runtimeProvided as string[]) expect(bundle).toContain(`require("${sdk}")`);
+    // The SDK packages come from the Lambda runtime (deploy/runtime-provided.json): no bundle inlines
+    // one (its source map lists no file of it), a bundle that uses one requires it, and each is used.
+    const runtimeProvided = JSON.parse(
+      readFileSync(path.join(ROOT, 'deploy/runtime-provided.json'), 'utf8'),
+    ) as string[];
+    const required = new Set<string>();
+    for (const zip of packagedFunctions('msk-iam')) {
+      const { bundle, sources } = await bundleOf(path.join(work, 'msk-iam', zip));
+      for (const sdk of runtimeProvided) {
+        expect({ zip, inlined: sources.filter((s) => s.includes(`node_modules/${sdk}/`)) }).toEqual({
+          zip,
+          inlined: [],
+        });
+        if (bundle.includes(`require("${sdk}")`)) required.add(sdk);
+      }
+    }
+    expect([...required].sort()).toEqual([...runtimeProvided].sort());
   });
 
   it('self-managed Kafka: bootstrap servers, SASL/SCRAM secret and VPC access on every mapping', async () => {
@@ -289,7 +455,7 @@ describe('serverless package --stage aws', () => {
       });
     }
     const environments = functionEnvironments(resources);
-    expect(environments.length).toBe(24);
+    expect(environments.length).toBe(packagedFunctions('secret').length);
     for (const variables of environments) {
       expect(variables).toMatchObject({ KAFKA_SASL_SECRET_ARN: SASL_SECRET, KAFKA_SASL_PASSWORD: '' });
     }
