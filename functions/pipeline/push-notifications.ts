@@ -9,6 +9,9 @@ export const stage = declareStage({
   rule: pushNotificationRule,
   // The last hop of the player's moment: no batching window.
   batchingWindow: 0,
+  // A full batch is up to 100 records, each stored and sent one after another per partition: the
+  // default 10 s left a slow store's batch timing out over and over (bench:realtime fan-out).
+  timeout: 30,
 });
 
 export const handler = stageHandler(stage);
