@@ -7,6 +7,8 @@ export const stage = declareStage({
   description: "Every notification into the player's inbox and onto each of the player's open sockets",
   topic: 'notifications',
   rule: pushNotificationRule,
+  // Deployed, its own role: the inbox and connections tables (deploy/tables.cjs USES).
+  state: 'inboxDeliver',
   // The last hop of the player's moment: no batching window.
   batchingWindow: 0,
   // A full batch is up to 100 records, each stored and sent one after another per partition: the
