@@ -166,11 +166,15 @@ export class RejectedError extends AppError {
   }
 }
 
-/** A setting is missing or wrong: nothing works until it is fixed. */
+/**
+ * A setting is missing or wrong: nothing works until it is fixed. Retriable: once the deployment is
+ * fixed the same request or record succeeds, so a stage retries its batch rather than dead-letter
+ * every record for a fault that is not theirs.
+ */
 export class ConfigError extends AppError {
   override readonly name = 'ConfigError';
   constructor(message: string, issues: FieldIssue[] = []) {
-    super('misconfigured', message, { issues });
+    super('misconfigured', message, { issues, retriable: true });
   }
 }
 
