@@ -329,15 +329,17 @@ describe('dead letters', () => {
 });
 
 describe('the other topics', () => {
-  it('battle pass: XP_GAINED → one level-up notification per level passed', async () => {
+  it('battle pass: XP_GAINED → one level-up notification per level passed, from the stored XP', async () => {
     const user = player();
+    // A new player: the stored XP (0) plus 300 passes levels 2 (100 XP) and 3 (250 XP); the
+    // caller's total_xp no longer decides.
     const xp = startEvent('XP_GAINED', user, { season: 'S1-neon', xp_gained: 300, total_xp: 460 });
     started.push(xp.event_id);
     await writeRaw('battle_pass', [{ key: user, value: JSON.stringify(xp) }]);
     const notices = await waitForEvents('notifications', xp.event_id, 2);
     expect(notices.map((n) => [n.data.type, n.data.level])).toEqual([
+      ['LEVEL_UP', 2],
       ['LEVEL_UP', 3],
-      ['LEVEL_UP', 4],
     ]);
   });
 
