@@ -78,6 +78,7 @@ function ciEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
 const BASE = {
   ADMIN_API_KEY: 'ci-admin-key-0123456789abcdef',
   GAME_API_KEY: 'ci-game-key-0123456789abcdef',
+  SESSION_TOKEN_SECRET: 'ci-session-secret-0123456789abcdef',
   HQ_API_URL: 'https://hq.example.com/api',
 };
 
