@@ -4,7 +4,7 @@
  * batching, starting position and filters: for Amazon MSK and for a self-managed cluster.
  * The service files are packaged from a copy, so a stack running from the repository is not disturbed.
  */
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
