@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import { ensureCatalogueTopics } from '../lib/events/topics';
 import { startHqSandbox } from '../lib/hq/sandbox';
 import { ensureBroker, KAFKA_VERSION, stopBroker } from '../scripts/broker';
+import { ensureDynamo, ensureLocalTables, LOCAL_AWS_ENV, stopDynamo } from '../scripts/dynamodb';
 import { uniqueName } from '../test/helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../test/helpers/offline-server';
 import { benchKafka, cleanupKafka, createBenchTopics, RawConsumer, RawProducer } from './lib/kafka';
@@ -194,11 +195,17 @@ async function main(): Promise<void> {
     await ensureCatalogueTopics(benchKafka());
     const hq = await startHqSandbox({ port: 0 });
     closers.push(() => hq.close());
+    // The stages keep player state: the local DynamoDB and its tables, as `npm start` has them.
+    const dynamo = await ensureDynamo({ log });
+    if (dynamo.startedHere) closers.push(() => stopDynamo({ log }));
+    await ensureLocalTables(dynamo.endpoint);
     const root = await startOffline({
       cwd: ROOT,
       httpPort: await freePort(),
       lambdaPort: await freePort(),
       env: {
+        ...LOCAL_AWS_ENV,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
         KAFKA_BROKERS: broker.bootstrap,
         ESBUILD_WORK_FOLDER: esbuildFolder,
         HQ_API_URL: hq.url,

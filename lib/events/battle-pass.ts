@@ -5,7 +5,8 @@ import { topicEvent } from './envelope';
 export const BattlePassData = z.looseObject({
   season: z.string().min(1).max(64),
   xp_gained: z.number().int().nonnegative().optional(),
-  total_xp: z.number().int().nonnegative(),
+  /** The caller's idea of the total, kept for compatibility; the stored XP decides (README, Player state). */
+  total_xp: z.number().int().nonnegative().optional(),
 });
 export const BattlePassEvent = topicEvent(BattlePassData);
 export type BattlePassEvent = z.infer<typeof BattlePassEvent>;
