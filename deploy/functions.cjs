@@ -137,6 +137,7 @@ async function functions({ resolveVariable }, load = loadTypeScript) {
       handler: `${declared.file}.handler`,
       description: declared.description,
       ...(declared.timeout !== undefined && { timeout: declared.timeout }),
+      ...(declared.state && { role: stateRoleId(camel(`websocket-${declared.name}`)) }),
       events: [{ websocket: { route: declared.route } }],
     };
   }

@@ -36,6 +36,25 @@ const EC2_NETWORK_INTERFACES = {
 /** @param {...unknown} parts */
 const arn = (...parts) => ({ 'Fn::Join': ['', parts] });
 
+/** Posting to the connections of this service's WebSocket API, and nothing else. */
+const MANAGE_CONNECTIONS = {
+  Effect: 'Allow',
+  Action: ['execute-api:ManageConnections'],
+  Resource: [
+    arn(
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':execute-api:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':',
+      { Ref: 'WebsocketsApi' },
+      '/*/POST/@connections/*',
+    ),
+  ],
+};
+
 /** What osls's log statements give the shared role, for one function's log group. @param {string} name */
 const logStatements = (name) => {
   const group = arn(
@@ -110,6 +129,11 @@ async function resources(
       .filter((e) => local || !e.localOnly)
       .map((e) => ({ ...e, kind: 'endpoint' })),
     ...declarations('pipeline', 'stage', load).map((s) => ({ ...s, kind: 'stage' })),
+    ...declarations('websocket', 'route', load).map((r) => ({
+      ...r,
+      kind: 'route',
+      key: `websocket-${r.name}`,
+    })),
   ].filter((declared) => declared.state);
   const kafkaStatements = users.some((u) => u.kind === 'stage')
     ? ((await resolveVariable('param:kafkaIamStatements')) ?? [])
@@ -121,7 +145,7 @@ async function resources(
     const tables = /** @type {Record<string, unknown[]>} */ (iam)[declared.state];
     if (!tables)
       throw new Error(`functions/${declared.file}: no state use ${declared.state} in deploy/tables.cjs`);
-    const key = camel(declared.name);
+    const key = camel(declared.key ?? declared.name);
     roles[roleId(key)] = {
       Type: 'AWS::IAM::Role',
       Properties: {
@@ -141,6 +165,10 @@ async function resources(
                 ...tables,
                 ...(declared.kind === 'stage'
                   ? [...kafkaStatements, ...eventSourceStatements(source, trigger)]
+                  : []),
+                // Who delivers to players' sockets (the push stage, the routes) may post to them.
+                ...(declared.state === 'inboxDeliver' || declared.state === 'sessions'
+                  ? [MANAGE_CONNECTIONS]
                   : []),
               ],
             },

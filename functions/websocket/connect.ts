@@ -9,6 +9,7 @@ export const route = declareRoute({
   name: 'connect',
   route: '$connect',
   description: "Opens a player's socket: checks the session token (?token=) and records the connection",
+  state: 'sessions',
 });
 
 export const handler = websocketHandler({

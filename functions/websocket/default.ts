@@ -10,6 +10,7 @@ export const route = declareRoute({
   route: '$default',
   description:
     'Messages from a player\'s socket: {"action":"sync"|"ack"|"ping"}; anything else gets an error message',
+  state: 'sessions',
 });
 
 const parse = (body: string | undefined): ClientMessage | string => {

@@ -6,6 +6,7 @@ export const route = declareRoute({
   name: 'disconnect',
   route: '$disconnect',
   description: "Forgets a closed socket (the player's other devices stay connected)",
+  state: 'sessions',
 });
 
 export const handler = websocketHandler({
