@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadEndpoints } from '../../../lib/api/endpoints';
 import { loadStages } from '../../../lib/pipeline/stages';
+import type { RouteDeclaration } from '../../../lib/realtime/route';
 import { TABLES } from '../../../lib/state/tables';
 
 const run = promisify(execFile);
@@ -153,8 +154,18 @@ async function bundleOf(zip: string): Promise<{ bundle: string; sources: string[
 }
 
 /** Each function (logical id) that declares a player-state use → that use; from the declarations. */
+/** The WebSocket routes' declarations (functions/websocket/*.ts exporting `route`), as `websocket-<name>`. */
+const websocketRoutes = (): RouteDeclaration[] => {
+  const dir = path.join(ROOT, 'functions/websocket');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => (require(path.join(dir, file)) as { route?: RouteDeclaration }).route)
+    .filter((route): route is RouteDeclaration => route !== undefined)
+    .map((route) => ({ ...route, name: `websocket-${route.name}` }));
+};
+
 const STATE_USES: Record<string, string> = Object.fromEntries(
-  [...loadEndpoints(), ...loadStages()]
+  [...loadEndpoints(), ...loadStages(), ...websocketRoutes()]
     .filter((declared) => declared.state !== undefined)
     .map((declared) => [
       `${declared.name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase())}LambdaFunction`,
