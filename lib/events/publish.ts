@@ -49,7 +49,7 @@ export function validateEvents<T extends CatalogueTopic>(
 }
 
 /** Validate and produce catalogue events in one call; nothing is sent unless every event is valid. */
-export const produceEvents = <T extends CatalogueTopic>(
+export const produceEvents = async <T extends CatalogueTopic>(
   topic: T,
   events: unknown[],
   pathPrefix?: (index: number) => (string | number)[],

@@ -195,7 +195,10 @@ const badTopicNames = fc.oneof(
 
 describe('POST /topics/create', () => {
   it('refuses bad and internal topic names with the key, and everything without it', async () => {
-    const before = (await request(`${api}/topics/list`)).json.topics as { name: string }[];
+    const before = (await request(`${api}/topics/list`, { headers: { 'x-api-key': ADMIN_KEY } })).json
+      .topics as {
+      name: string;
+    }[];
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -226,7 +229,10 @@ describe('POST /topics/create', () => {
       ),
       { numRuns: RUNS * 2 },
     );
-    const after = (await request(`${api}/topics/list`)).json.topics as { name: string }[];
+    const after = (await request(`${api}/topics/list`, { headers: { 'x-api-key': ADMIN_KEY } })).json
+      .topics as {
+      name: string;
+    }[];
     const created = after.filter((t) => !before.some((b) => b.name === t.name)).map((t) => t.name);
     // Only topics others may have created meanwhile could appear; none of ours is a refused name.
     expect(created.filter((name) => name.startsWith('__') || !/^[a-zA-Z0-9._-]+$/.test(name))).toEqual([]);
@@ -239,7 +245,9 @@ describe('GET /topics/{name}/config', () => {
       fc.asyncProperty(
         fc.oneof(badTopicNames, fc.string({ maxLength: 60 }), fc.constantFrom(...catalogueTopics)),
         async (name) => {
-          const answer = await request(`${api}/topics/${encodeURIComponent(name)}/config`);
+          const answer = await request(`${api}/topics/${encodeURIComponent(name)}/config`, {
+            headers: { 'x-api-key': ADMIN_KEY },
+          });
           checkAnswer(answer, `GET /topics/${name}/config`);
           if (name.startsWith('__') && answer.status !== 400) {
             throw new Error(`internal topic ${name} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
