@@ -83,8 +83,8 @@ export async function startOffline(options: StartOfflineOptions): Promise<Offlin
     ...(options.args ?? []),
   ];
   // Each server its own WebSocket port: serverless-offline exits when 3001 is taken (by `npm start`
-  // or another suite's server), and the root service serves a WebSocket API.
-  const websocketPort = options.env?.WEBSOCKET_PORT ?? String(await freePort());
+  // or another suite's server), and the root service serves a WebSocket API; one the caller chose stays.
+  const websocketPort = options.env?.WEBSOCKET_PORT ?? process.env.WEBSOCKET_PORT ?? String(await freePort());
   const child = spawn(SERVERLESS_BIN, args, {
     cwd: options.cwd,
     env: { ...process.env, FORCE_COLOR: '0', WEBSOCKET_PORT: websocketPort, ...options.env },
