@@ -17,6 +17,7 @@ import { BrokerUnavailableError } from '../../lib/errors';
 import { ensureCatalogueTopics } from '../../lib/events/topics';
 import { createKafka, describeCluster, toKafkaError } from '../../lib/kafka';
 import { startSecureBroker } from '../../scripts/broker';
+import { keyHeader } from '../helpers/api-keys';
 import { request } from '../helpers/http';
 import { kcatConsume } from '../helpers/kcat';
 import { uniqueName } from '../helpers/names';
@@ -288,7 +289,7 @@ describe('the functions under serverless offline', () => {
       servers.push(server);
       // The emulator's consumers read the same secret: the pipeline runs to its end.
       await spinToNotice(server, 'secret-user');
-      const shown = await request(`${server.httpUrl}/api/kafka/config`);
+      const shown = await request(`${server.httpUrl}/api/kafka/config`, { headers: keyHeader('operator') });
       expect(shown.text).toContain(arn);
       expect(shown.text).not.toContain(password);
       await server.stop(); // every line it printed, read whole
