@@ -37,10 +37,11 @@ describe('DynamoDB errors as typed errors', () => {
     ['a missing table', 'ResourceNotFoundException'],
     ['denied access', 'AccessDeniedException'],
     ['unknown credentials', 'UnrecognizedClientException'],
-  ])('%s is a configuration error, not retriable', (_case, name) => {
+  ])('%s is a configuration error (the batch is retried, never dead-lettered)', (_case, name) => {
     const mapped = stateError(sdkError(name, 400), 'writing');
     expect(mapped).toBeInstanceOf(ConfigError);
-    expect((mapped as AppError).retriable).toBe(false);
+    // The stage retries the batch (a fixed deployment succeeds) rather than dead-letter the record.
+    expect((mapped as AppError).retriable).toBe(true);
     expect((mapped as AppError).statusCode).toBe(500);
   });
 
