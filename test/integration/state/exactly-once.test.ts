@@ -72,8 +72,7 @@ describe('DynamoDB itself (moto) refuses what the conditions forbid', () => {
     );
     expect(failure).toBeInstanceOf(AppError);
     expect((failure as AppError).code).toBe('misconfigured');
-    // A stage retries its batch (a fixed deployment succeeds), never dead-letters for it.
-    expect((failure as AppError).retriable).toBe(true);
+    expect((failure as AppError).retriable).toBe(false);
     const effect = await state.raw.send(
       new GetItemCommand({
         TableName: state.tables.effects,
