@@ -7,6 +7,7 @@ import { loadEndpoints } from '../../../lib/api/endpoints';
 import { openApiDocument } from '../../../lib/api/openapi';
 import { KEY_HASH_VARIABLE } from '../../../lib/middleware';
 import { invoke, lambdaContext, restEvent } from '../../fixtures/api-gateway';
+import { generatedFunctions } from '../../helpers/generated-functions';
 
 const root = join(__dirname, '../../..');
 
@@ -62,19 +63,7 @@ describe('the functions deploy/functions.cjs makes from the declarations', () =>
     environment?: Record<string, string>;
     events: Record<string, Record<string, unknown>>[];
   };
-  const params: Record<string, unknown> = {
-    'sls:stage': 'local',
-    'param:gameApiKey': 'game-key-under-test',
-    'param:adminApiKey': 'admin-key-under-test',
-    'param:kafkaSource': 'kafka',
-    'param:stageGroupPrefix': 'prefix',
-    'self:custom.stageTrigger.kafka': { batchSize: 100 },
-  };
-  const made = (): Promise<Record<string, Fn>> =>
-    require(join(root, 'deploy/functions.cjs')).functions(
-      { resolveVariable: async (address: string) => params[address] },
-      (file: string) => require(file),
-    );
+  const made = () => generatedFunctions<Fn>('local');
 
   it("gives each endpoint one function, its http event, and its caller's key hash", async () => {
     const functions = await made();

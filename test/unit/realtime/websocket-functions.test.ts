@@ -1,23 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { generatedFunctions } from '../../helpers/generated-functions';
 
 const root = join(__dirname, '../../..');
 
 describe('the WebSocket functions deploy/functions.cjs makes from the route declarations', () => {
   type Fn = { handler: string; description: string; events: Record<string, Record<string, unknown>>[] };
-  const params: Record<string, unknown> = {
-    'sls:stage': 'aws',
-    'param:gameApiKey': 'game-key-under-test',
-    'param:adminApiKey': 'admin-key-under-test',
-    'param:kafkaSource': 'kafka',
-    'param:stageGroupPrefix': 'prefix',
-    'self:custom.stageTrigger.kafka': { batchSize: 100 },
-  };
-  const made = (): Promise<Record<string, Fn>> =>
-    require(join(root, 'deploy/functions.cjs')).functions(
-      { resolveVariable: async (address: string) => params[address] },
-      (file: string) => require(file),
-    );
+  const made = () => generatedFunctions<Fn>('aws');
 
   it('gives each route file one function with one websocket event on its route', async () => {
     const functions = await made();
