@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { handler as getDocs } from '../../../functions/http/get-docs';
 import { handler as getOpenapi } from '../../../functions/http/get-openapi';
@@ -8,8 +7,6 @@ import { openApiDocument } from '../../../lib/api/openapi';
 import { KEY_HASH_VARIABLE } from '../../../lib/middleware';
 import { invoke, lambdaContext, restEvent } from '../../fixtures/api-gateway';
 import { generatedFunctions } from '../../helpers/generated-functions';
-
-const root = join(__dirname, '../../..');
 
 describe('OpenAPI document', () => {
   it('validates as OpenAPI 3.1', async () => {
