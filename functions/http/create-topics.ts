@@ -16,11 +16,18 @@ export const toTopicSpec = (requested: Requested): TopicSpec =>
         ...(requested.configs && { configs: requested.configs }),
       };
 
+/** A name listed twice is created once, with its first listing's settings, as two calls in a row would. */
+export const firstListingOfEach = (specs: TopicSpec[]): TopicSpec[] => {
+  const seen = new Set<string>();
+  return specs.filter((spec) => !seen.has(spec.topic) && seen.add(spec.topic));
+};
+
 export const endpoint = declareEndpoint({
   name: 'create-topics',
   method: 'POST',
   path: '/topics/create',
-  summary: 'Create topics (idempotent: existing topics are reported, not an error)',
+  summary:
+    "Create topics (idempotent: existing topics are reported, not an error; a name listed twice is created once, with its first listing's settings)",
   tag: 'topics',
   caller: 'operator',
   request: CreateTopicsRequest,
@@ -28,6 +35,6 @@ export const endpoint = declareEndpoint({
   example: { topics: ['casino_promotions', { name: 'casino_jackpots', partitions: 6 }] },
   status: 200,
   errors: ['broker_unavailable'],
-  handle: async ({ body }) => ok(await createTopics(body.topics.map(toTopicSpec))),
+  handle: async ({ body }) => ok(await createTopics(firstListingOfEach(body.topics.map(toTopicSpec)))),
 });
 export const handler = httpHandler(endpoint);

@@ -77,7 +77,13 @@ export const CreateTopicsRequest = z.strictObject({
           name: TopicName,
           // Bounded so one request cannot swamp the cluster with partitions.
           partitions: z.number().int().min(1).max(100).optional(),
-          replication_factor: z.number().int().min(1).max(16).optional(),
+          replication_factor: z
+            .number()
+            .int()
+            .min(1)
+            .max(16)
+            .optional()
+            .describe('At most the number of brokers: the cluster refuses more with a 400'),
           configs: z
             .record(z.string().regex(/^[a-z0-9.]+$/, 'config names look like retention.ms'), z.string())
             .optional(),

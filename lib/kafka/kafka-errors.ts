@@ -56,9 +56,21 @@ const rootCause = (error: KafkaJSError): Error => {
   return current;
 };
 
+/** Our own typed error carried inside a kafkajs one (thrown from a callback kafkajs calls). */
+const carriedAppError = (error: Error): AppError | undefined => {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && current instanceof Error; depth += 1) {
+    if (current instanceof AppError) return current;
+    current = (current as { originalError?: unknown }).originalError ?? current.cause;
+  }
+  return undefined;
+};
+
 /** Translate a kafkajs failure into one of our typed errors; anything else is returned unchanged. */
 export function toKafkaError(error: unknown): unknown {
-  if (error instanceof AppError || !(error instanceof Error)) return error;
+  if (!(error instanceof Error)) return error;
+  const carried = carriedAppError(error);
+  if (carried) return carried;
   // Checked first: kafkajs reports a refused topic creation as an aggregate, not a KafkaJSError.
   const refusedAsAsked = protocolError(error, REQUEST_REFUSED);
   if (refusedAsAsked) {

@@ -1,3 +1,4 @@
+import { KafkaJSNonRetriableError } from 'kafkajs';
 import {
   type AwsCredentials,
   type CredentialProvider,
@@ -39,7 +40,10 @@ export function mskIamTokenProvider(
       return await provide();
     } catch (error) {
       log.error('could not sign an MSK IAM token', { region, error: (error as Error).message });
-      throw new BrokerUnavailableError((error as Error).message, 30, { cause: error });
+      const unavailable = new BrokerUnavailableError((error as Error).message, 30, { cause: error });
+      // Non-retriable for kafkajs: it would retry the sign-in on the same half-authenticated
+      // connection, which the broker refuses as an illegal SASL state, hiding the real problem.
+      throw Object.assign(new KafkaJSNonRetriableError(unavailable), { cause: unavailable });
     }
   };
 }

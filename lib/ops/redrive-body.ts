@@ -15,7 +15,8 @@ export const RedriveBody = z.strictObject({
     z.strictObject({ event_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) }),
     z
       .strictObject({ partition: z.number().int().nonnegative(), from: Offset, to: Offset })
-      .refine((range) => range.from <= range.to, { message: 'from must not be above to', path: ['from'] }),
+      .refine((range) => range.from <= range.to, { message: 'from must not be above to', path: ['from'] })
+      .describe('Dead-letter offsets from `from` to `to`, both included; `from` must not be above `to`'),
   ]),
   dry_run: z.boolean().default(false),
 });

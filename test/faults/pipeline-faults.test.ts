@@ -89,8 +89,9 @@ describe('poison records', () => {
         reason: 'invalid_event',
       },
       {
-        name: 'spin without payout',
-        value: Buffer.from(JSON.stringify({ ...spin(5), data: { action: 'SLOT_SPIN', bet_amount: 1 } })),
+        // A spin without its payout is a bet placed; without its bet it is nothing.
+        name: 'spin without bet',
+        value: Buffer.from(JSON.stringify({ ...spin(5), data: { action: 'SLOT_SPIN', payout: 1 } })),
         reason: 'invalid_event',
       },
       {

@@ -44,11 +44,18 @@ afterAll(async () => {
   await deleteGroups(groupPrefix);
 });
 
-/** Per input id, the distinct ids and the number of records of its outputs of one type. */
-function outputsByInput(events: PipelineEvent[], inputs: Set<string>, type: string) {
+/** The feedback a spin's third win in a row gets beside its own (lib/state/rules.ts). */
+const isStreakNotice = (event: PipelineEvent) => event.data?.feedback_type === 'WIN_STREAK';
+
+/** Per input id, the distinct ids and the number of records of its outputs of one kind. */
+function outputsByInput(
+  events: PipelineEvent[],
+  inputs: Set<string>,
+  kind: (event: PipelineEvent) => boolean,
+) {
   const found = new Map<string, { ids: Set<string>; records: number }>();
   for (const event of events) {
-    if (event.data?.type !== type || !event.correlation_id || !inputs.has(event.correlation_id)) continue;
+    if (!kind(event) || !event.correlation_id || !inputs.has(event.correlation_id)) continue;
     const entry = found.get(event.correlation_id) ?? { ids: new Set<string>(), records: 0 };
     entry.ids.add(event.event_id);
     entry.records += 1;
@@ -72,13 +79,21 @@ it('every input reaches the end exactly once (deduplicated) despite failing batc
   });
   const inputIds = new Set(spins.map((s) => s.event_id));
   const paying = new Set(spins.filter((s) => (s.data.payout as number) > 0).map((s) => s.event_id));
+  // A user's spins are i, i + USERS, …: all paying or none. A paying user's third spin is the third
+  // win in a row, celebrated with a WIN_STREAK feedback of its own (the fifth is not a sixth).
+  const streakSpins = new Set(
+    spins.filter((_, i) => i % 2 === 0 && i >= 2 * USERS && i < 3 * USERS).map((s) => s.event_id),
+  );
+  const feedbackOf = (event: PipelineEvent) => event.data?.type === 'FEEDBACK' && !isStreakNotice(event);
+  const streakOf = (event: PipelineEvent) => event.data?.type === 'FEEDBACK' && isStreakNotice(event);
+  const rewardOf = (event: PipelineEvent) => event.data?.type === 'REWARD';
   await writeRaw(
     'user_actions',
     spins.map((s) => ({ key: s.user_id, value: JSON.stringify(s) })),
   );
 
   const feedbackCount = async () =>
-    outputsByInput(await allEvents('notifications'), inputIds, 'FEEDBACK').size;
+    outputsByInput(await allEvents('notifications'), inputIds, feedbackOf).size;
 
   // Mid-run: some inputs are through, others are in flight. Kill the whole process.
   await waitFor(async () => ((await feedbackCount()) >= INPUTS * 0.2 ? true : undefined), {
@@ -96,8 +111,9 @@ it('every input reaches the end exactly once (deduplicated) despite failing batc
   const allThrough = async () => {
     const notifications = await allEvents('notifications');
     return (
-      outputsByInput(notifications, inputIds, 'FEEDBACK').size >= INPUTS &&
-      outputsByInput(notifications, inputIds, 'REWARD').size >= paying.size
+      outputsByInput(notifications, inputIds, feedbackOf).size >= INPUTS &&
+      outputsByInput(notifications, inputIds, rewardOf).size >= paying.size &&
+      outputsByInput(notifications, inputIds, streakOf).size >= streakSpins.size
     );
   };
   await waitFor(async () => ((await allThrough()) ? true : undefined), {
@@ -108,12 +124,16 @@ it('every input reaches the end exactly once (deduplicated) despite failing batc
   const recoveryMs = Date.now() - restartedAt;
 
   const notifications = await allEvents('notifications');
-  const feedback = outputsByInput(notifications, inputIds, 'FEEDBACK');
-  const rewards = outputsByInput(notifications, inputIds, 'REWARD');
+  const feedback = outputsByInput(notifications, inputIds, feedbackOf);
+  const rewards = outputsByInput(notifications, inputIds, rewardOf);
+  const streaks = outputsByInput(notifications, inputIds, streakOf);
   const lost = [...inputIds].filter((id) => !feedback.has(id));
   const doubled = [...feedback.values()].filter((f) => f.ids.size !== 1).length;
   const rewardProblems = [...inputIds].filter(
     (id) => (rewards.get(id)?.ids.size ?? 0) !== (paying.has(id) ? 1 : 0),
+  );
+  const streakProblems = [...inputIds].filter(
+    (id) => (streaks.get(id)?.ids.size ?? 0) !== (streakSpins.has(id) ? 1 : 0),
   );
   const records = [...feedback.values()].reduce((n, f) => n + f.records, 0);
   const chaosFailures = `${crashOutput}${server.output()}`.match(/chaos: /g)?.length ?? 0;
@@ -124,7 +144,7 @@ it('every input reaches the end exactly once (deduplicated) despite failing batc
     acknowledged: INPUTS,
     stored: feedback.size,
     lost: lost.length,
-    duplicated: doubled + rewardProblems.length,
+    duplicated: doubled + rewardProblems.length + streakProblems.length,
     copies: records - feedback.size,
     recoveryMs,
     notes: `${chaosFailures} chaos failures logged; ${throughAtCrash}/${INPUTS} through at the SIGKILL; recovery = restart until all through`,
@@ -133,5 +153,6 @@ it('every input reaches the end exactly once (deduplicated) despite failing batc
   expect(lost).toEqual([]);
   expect(doubled).toBe(0);
   expect(rewardProblems).toEqual([]);
+  expect(streakProblems).toEqual([]);
   expect(chaosFailures).toBeGreaterThan(0);
 });

@@ -23,6 +23,8 @@ const sslSchema = z.union([
   }),
 ]);
 
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
 const brokerAddress = z.string().regex(/^[^\s:/,]+:\d{1,5}$/, 'each broker must be host:port');
 const ms = (min = 0) => z.number().int().min(min);
 
@@ -35,6 +37,8 @@ export const optionsSchema = z.strictObject({
   clientId: z.string().min(1).optional(),
   ssl: sslSchema.optional(),
   sasl: saslSchema.optional(),
+  /** SASL user name and password from this Secrets Manager secret (`{"username","password"}`). */
+  saslSecretArn: z.string().regex(SECRET_ARN, 'must be a Secrets Manager secret ARN').optional(),
   connectionTimeoutMs: ms(1).optional(),
   requestTimeoutMs: ms(1).optional(),
   /** Consumer group session timeout: how soon a killed emulator's partitions are handed back. */
@@ -56,6 +60,8 @@ export interface OfflineKafkaOptions {
   clientId: string;
   ssl: false | { ca?: string; rejectUnauthorized: boolean };
   sasl?: z.infer<typeof saslSchema>;
+  /** Where `sasl`'s user name and password are read from at start (`saslSecretArn`), when no `sasl` is given. */
+  saslSecret?: { arn: string; mechanism: Sasl['mechanism'] };
   /** KAFKA_SASL_MECHANISM=aws-msk-iam: sign in with the AWS credentials when no `sasl` is given. */
   mskIam?: { region: string };
   connectionTimeoutMs: number;
@@ -104,6 +110,8 @@ function securityFromEnv(env: NodeJS.ProcessEnv): Security {
       ? { rejectUnauthorized: envFlag(env, 'KAFKA_SSL_REJECT_UNAUTHORIZED', true), ...(ca && { ca }) }
       : (false as const);
   if (!mechanism || mskIam) return { ssl, ...(mskIam && region && { mskIam: { region } }) };
+  // The credentials come from a secret instead (saslSecretArn / KAFKA_SASL_SECRET_ARN).
+  if (env.KAFKA_SASL_USERNAME === undefined && env.KAFKA_SASL_SECRET_ARN?.trim()) return { ssl };
   const parsed = saslSchema.safeParse({
     mechanism,
     username: env.KAFKA_SASL_USERNAME?.trim(),
@@ -118,7 +126,7 @@ function securityFromEnv(env: NodeJS.ProcessEnv): Security {
 
 export const defaultOptions = (
   env: NodeJS.ProcessEnv = process.env,
-): Required<Omit<OptionsInput, 'sasl'>> => ({
+): Required<Omit<OptionsInput, 'sasl' | 'saslSecretArn'>> => ({
   enabled: true,
   brokers: env.KAFKA_BROKERS?.trim() || 'localhost:9092',
   clientId: 'sls-offline-kafka',
@@ -147,6 +155,11 @@ const CLI_FLAGS: Record<string, { path: [string] | ['sasl', string]; kind: CliKi
   },
   kafkaSaslUsername: { path: ['sasl', 'username'], kind: 'string', usage: 'SASL user name' },
   kafkaSaslPassword: { path: ['sasl', 'password'], kind: 'string', usage: 'SASL password' },
+  kafkaSaslSecretArn: {
+    path: ['saslSecretArn'],
+    kind: 'string',
+    usage: 'Secrets Manager secret with the SASL {"username","password"}',
+  },
   kafkaConnectionTimeoutMs: {
     path: ['connectionTimeoutMs'],
     kind: 'integer',
@@ -236,6 +249,12 @@ const describeIssues = (error: z.ZodError, source: string): string =>
 const splitBrokers = (brokers: string | string[]): string[] =>
   (Array.isArray(brokers) ? brokers : brokers.split(',')).map((b) => b.trim()).filter(Boolean);
 
+/** A secret's mechanism: KAFKA_SASL_MECHANISM if it names one, else MSK's only one for secrets. */
+const secretMechanism = (env: NodeJS.ProcessEnv): Sasl['mechanism'] => {
+  const named = saslSchema.shape.mechanism.safeParse(env.KAFKA_SASL_MECHANISM?.trim());
+  return named.success ? named.data : 'scram-sha-512';
+};
+
 /** Merge defaults < custom < CLI and validate; throws `OptionsError` naming every bad key. */
 export function resolveOptions(
   custom: unknown,
@@ -255,7 +274,14 @@ export function resolveOptions(
     envSasl || customParsed.data.sasl || cliSasl
       ? { ...envSasl, ...customParsed.data.sasl, ...cliSasl }
       : undefined;
-  const merged = { ...defaults, ...customParsed.data, ...fromCli, ...(sasl && { sasl }) };
+  const envSecretArn = env.KAFKA_SASL_SECRET_ARN?.trim() || undefined;
+  const merged = {
+    ...defaults,
+    ...(envSecretArn && { saslSecretArn: envSecretArn }),
+    ...customParsed.data,
+    ...fromCli,
+    ...(sasl && { sasl }),
+  };
   const parsed = optionsSchema.required({ enabled: true }).safeParse(merged);
   if (!parsed.success)
     throw new OptionsError(`Invalid kafkaOffline options: ${describeIssues(parsed.error, 'options')}`);
@@ -280,7 +306,9 @@ export function resolveOptions(
           ? { rejectUnauthorized: o.ssl.rejectUnauthorized ?? true, ...(o.ssl.ca && { ca: o.ssl.ca }) }
           : false,
     ...(o.sasl && { sasl: o.sasl }),
-    ...(!o.sasl && envIam && { mskIam: envIam }),
+    ...(!o.sasl &&
+      o.saslSecretArn && { saslSecret: { arn: o.saslSecretArn, mechanism: secretMechanism(env) } }),
+    ...(!o.sasl && !o.saslSecretArn && envIam && { mskIam: envIam }),
     connectionTimeoutMs: o.connectionTimeoutMs ?? defaults.connectionTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs ?? defaults.requestTimeoutMs,
     sessionTimeoutMs: o.sessionTimeoutMs ?? defaults.sessionTimeoutMs,

@@ -23,6 +23,7 @@ import {
 } from './options';
 import type { InstallOutcome } from './ordered-headers';
 import { EventSourceRunner } from './runner';
+import { withSecretCredentials } from './sasl-secret';
 import { type Logger, type PluginLog, pluginLogger, type ServerlessLike } from './serverless-types';
 import { shutdown } from './shutdown';
 
@@ -116,7 +117,13 @@ export class KafkaOfflinePlugin {
       this.log.warning(
         `record headers keep kafkajs' grouping of repeated names (${decoding}: kafkajs was loaded before this plugin)`,
       );
-    const kafka = createKafka(options, this.log);
+    let connection: OfflineKafkaOptions;
+    try {
+      connection = await withSecretCredentials(options);
+    } catch (error) {
+      throw error instanceof OptionsError ? this.configError(error) : error;
+    }
+    const kafka = createKafka(connection, this.log);
     this.invoker = await createLambdaInvoker(this.serverless, this.cliOptions, [
       ...new Set(enabled.map((s) => s.functionKey)),
     ]);

@@ -3,7 +3,7 @@ import { FakeKafka } from '../../fixtures/fake-kafka';
 const fake = new FakeKafka();
 jest.mock('../../../lib/kafka/client', () => ({ getKafka: async () => fake.asKafka() }));
 
-import { toTopicSpec } from '../../../functions/http/create-topics';
+import { firstListingOfEach, toTopicSpec } from '../../../functions/http/create-topics';
 import { handler as gameCyberTokenEarn } from '../../../functions/http/game-cyber-token-earn';
 import { handler as gameGachaOpen } from '../../../functions/http/game-gacha-open';
 import { handler as gameSlotSpin } from '../../../functions/http/game-slot-spin';
@@ -101,6 +101,12 @@ describe('topic administration', () => {
       replicationFactor: 1,
       configs: { 'retention.ms': '1000' },
     });
+  });
+
+  it('creates a name listed twice once, with its first listing (kafkajs refuses repeats outright)', () => {
+    expect(
+      firstListingOfEach([{ topic: 'c' }, { topic: 'f' }, { topic: 'c', partitions: 6 }, { topic: 'C' }]),
+    ).toEqual([{ topic: 'c' }, { topic: 'f' }, { topic: 'C' }]);
   });
 
   it('marks catalogue and dead-letter topics', () => {

@@ -1,5 +1,6 @@
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
 import fc from 'fast-check';
+import { KafkaJSNonRetriableError } from 'kafkajs';
 import { parseConfig } from '../../../lib/config';
 import { BrokerUnavailableError, ConfigError } from '../../../lib/errors';
 import { kafkaJsOptions } from '../../../lib/kafka/client';
@@ -100,17 +101,21 @@ describe('MSK IAM token', () => {
     expect(credentials).toHaveBeenCalledTimes(2);
   });
 
-  it('turns missing AWS credentials into a 503 that says so (kafkajs passes it through as is)', async () => {
+  it('turns missing AWS credentials into a 503 that says so, which kafkajs does not retry', async () => {
     const provide = mskIamTokenProvider(REGION, async () => {
       throw new Error('Could not load credentials from any providers');
     });
     const failure = await provide().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(BrokerUnavailableError);
-    expect((failure as BrokerUnavailableError).statusCode).toBe(503);
-    expect((failure as Error).message).toBe(
+    // kafkajs retries whatever says `retriable`, on a connection already in its SASL handshake.
+    expect(failure).toBeInstanceOf(KafkaJSNonRetriableError);
+    expect((failure as KafkaJSNonRetriableError).retriable).toBe(false);
+    const mapped = toKafkaError(failure);
+    expect(mapped).toBeInstanceOf(BrokerUnavailableError);
+    expect((mapped as BrokerUnavailableError).statusCode).toBe(503);
+    expect((mapped as BrokerUnavailableError).retriable).toBe(true);
+    expect((mapped as Error).message).toBe(
       'Could not sign in to Kafka with AWS IAM: Could not load credentials from any providers',
     );
-    expect(toKafkaError(failure)).toBe(failure);
   });
 });
 

@@ -87,6 +87,33 @@ describe('plugin options: defaults < custom.kafkaOffline < CLI', () => {
     expect(withSasl.mskIam).toBeUndefined();
   });
 
+  it('reads the SASL credentials from a Secrets Manager secret named in serverless.yml, the CLI or KAFKA_SASL_SECRET_ARN', () => {
+    const arn = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:AmazonMSK_casino-AbCdEf';
+    const fromEnv = resolveOptions(
+      {},
+      {},
+      { KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_SECRET_ARN: arn },
+    );
+    expect(fromEnv.saslSecret).toEqual({ arn, mechanism: 'scram-sha-256' });
+    expect(fromEnv.sasl).toBeUndefined();
+    // MSK keeps SCRAM-SHA-512 secrets only: the mechanism when none is named.
+    expect(resolveOptions({ saslSecretArn: arn }, {}, {}).saslSecret).toEqual({
+      arn,
+      mechanism: 'scram-sha-512',
+    });
+    expect(resolveOptions({}, { kafkaSaslSecretArn: arn }, {}).saslSecret?.arn).toBe(arn);
+    // A user name and password given outright win over the secret.
+    const given = resolveOptions(
+      { saslSecretArn: arn, sasl: { mechanism: 'plain', username: 'u', password: 'p' } },
+      {},
+      {},
+    );
+    expect(given.saslSecret).toBeUndefined();
+    expect(() => resolveOptions({ saslSecretArn: 'kafka-creds' }, {}, {})).toThrow(
+      /saslSecretArn: must be a Secrets Manager secret ARN/,
+    );
+  });
+
   it('names a bad security variable instead of starting without it', () => {
     expect(() => resolveOptions({}, {}, { KAFKA_SASL_MECHANISM: 'kerberos' })).toThrow(
       /KAFKA_SASL_MECHANISM/,
