@@ -26,6 +26,7 @@ import { summarize } from './lib/stats';
 import { consumeScenario } from './scenarios/consume';
 import {
   backlogScenario,
+  launchToLast,
   rawBacklog,
   type StartupTiming,
   startupScenario,
@@ -36,6 +37,9 @@ import {
 const SERVICE = path.join(__dirname, 'emulator-service');
 /** The same functions as plain JavaScript, no bundler: launch → ready without esbuild's build. */
 const PLAIN_SERVICE = path.join(__dirname, 'emulator-plain');
+/** The other plugin in the cold-backlog race, with the plain service's function. */
+const PEER_SERVICE = path.join(__dirname, 'peer-service');
+const PEER_PLUGIN = '@gabrielgollo/serverless-offline-kafka';
 const RESULTS = path.join(__dirname, 'results');
 const quick = process.env.BENCH_QUICK === '1';
 const FUNCTIONS = ['consume1', 'consume100', 'consume1000'];
@@ -168,6 +172,31 @@ async function main(): Promise<void> {
     );
     log(`cold backlog of ${backlogRecords}: raw kafkajs ${rawBacklogMs} ms connect → last`);
 
+    // The race: the same backlog, the same plain-JavaScript function at batch size 100, from launch,
+    // through this emulator and through the other plugin (each on a topic of its own).
+    const plainTopics = await topicSet('rp');
+    await kcatProduce(plainTopics[100], backlogFile);
+    const plainOut = mkdtempSync(path.join(workDir, 'race-plain-'));
+    const plainBacklog = await backlogScenario(
+      PLAIN_SERVICE,
+      envFor(plainTopics, plainOut),
+      path.join(plainOut, 'consume100.jsonl'),
+      backlogRecords,
+    );
+    log(`race, ${backlogRecords} waiting: this emulator ${plainBacklog.launchToLastMs} ms launch → last`);
+    const peerTopics = await topicSet('rq');
+    await kcatProduce(peerTopics[100], backlogFile);
+    const peerOut = mkdtempSync(path.join(workDir, 'race-peer-'));
+    const peerMs = await launchToLast(
+      PEER_SERVICE,
+      { ...envFor(peerTopics, peerOut), BENCH_PEER_GROUP: `${runId}-peer` },
+      path.join(peerOut, 'consume100.jsonl'),
+      backlogRecords,
+    );
+    // Installed under the alias its README gives (`serverless-offline-kafka`).
+    const peerVersion = (require('serverless-offline-kafka/package.json') as { version: string }).version;
+    log(`race, ${backlogRecords} waiting: ${PEER_PLUGIN} ${peerVersion} ${peerMs} ms launch → last`);
+
     const results = {
       date: new Date().toISOString(),
       runId,
@@ -186,6 +215,13 @@ async function main(): Promise<void> {
       consume,
       breakdowns,
       backlog: { records: backlogRecords, emulator: emulatorBacklog, rawKafkajsMs: rawBacklogMs },
+      race: {
+        records: backlogRecords,
+        batchSize: 100,
+        emulator: plainBacklog,
+        peer: { plugin: PEER_PLUGIN, version: peerVersion, launchToLastMs: peerMs },
+        notTested: { 'serverless-offline-msk': 'the npm registry serves here answers 404 for it' },
+      },
     };
     mkdirSync(RESULTS, { recursive: true });
     const stamp = results.date.slice(0, 16).replace(':', '');

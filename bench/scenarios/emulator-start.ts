@@ -138,15 +138,38 @@ export async function backlogScenario(
 ): Promise<{ launchToLastMs: number; startup: StartupTiming }> {
   const { timing, server } = await startupScenario(cwd, env, ['consume1', 'consume100', 'consume1000']);
   try {
-    const last = await until(
-      () => {
-        const done = finished(file);
-        return done.records >= records ? done.last : undefined;
-      },
-      600_000,
-      `${records} records in ${file}`,
-    );
-    return { launchToLastMs: last - server.started, startup: timing };
+    return { launchToLastMs: (await lastFinished(server, file, records)) - server.started, startup: timing };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** When the function's log (`file`) holds `records` records, the last one's end. */
+const lastFinished = (server: TimedServer, file: string, records: number): Promise<number> =>
+  until(
+    () => {
+      const done = finished(file);
+      if (done.records >= records) return done.last;
+      if (server.child.exitCode !== null || server.child.signalCode !== null)
+        throw new Error(`serverless offline exited with ${done.records} of ${records} records finished`);
+      return undefined;
+    },
+    600_000,
+    `${records} records in ${file}`,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${server.output().slice(-3000)}`);
+  });
+
+/** Another plugin's service: launch → its function's log holds `records` records (no ready line of ours). */
+export async function launchToLast(
+  cwd: string,
+  env: Record<string, string>,
+  file: string,
+  records: number,
+): Promise<number> {
+  const server = await launchTimed(cwd, env);
+  try {
+    return (await lastFinished(server, file, records)) - server.started;
   } finally {
     await server.stop();
   }
