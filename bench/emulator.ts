@@ -187,15 +187,19 @@ async function main(): Promise<void> {
     const peerTopics = await topicSet('rq');
     await kcatProduce(peerTopics[100], backlogFile);
     const peerOut = mkdtempSync(path.join(workDir, 'race-peer-'));
-    const peerMs = await launchToLast(
+    // Its one consumer is ready when it prints that it listens (it subscribes before it returns).
+    const peer = await launchToLast(
       PEER_SERVICE,
       { ...envFor(peerTopics, peerOut), BENCH_PEER_GROUP: `${runId}-peer` },
       path.join(peerOut, 'consume100.jsonl'),
       backlogRecords,
+      { first: /\[serverless-offline-kafka\]/, ready: /Listening on topic/ },
     );
     // Installed under the alias its README gives (`serverless-offline-kafka`).
     const peerVersion = (require('serverless-offline-kafka/package.json') as { version: string }).version;
-    log(`race, ${backlogRecords} waiting: ${PEER_PLUGIN} ${peerVersion} ${peerMs} ms launch → last`);
+    log(
+      `race, ${backlogRecords} waiting: ${PEER_PLUGIN} ${peerVersion} ${peer.launchToLastMs} ms launch → last (start-up ${JSON.stringify(peer.startup)})`,
+    );
 
     const results = {
       date: new Date().toISOString(),
@@ -219,7 +223,7 @@ async function main(): Promise<void> {
         records: backlogRecords,
         batchSize: 100,
         emulator: plainBacklog,
-        peer: { plugin: PEER_PLUGIN, version: peerVersion, launchToLastMs: peerMs },
+        peer: { plugin: PEER_PLUGIN, version: peerVersion, ...peer },
         notTested: { 'serverless-offline-msk': 'the npm registry serves here answers 404 for it' },
       },
     };

@@ -160,16 +160,30 @@ const lastFinished = (server: TimedServer, file: string, records: number): Promi
     throw new Error(`${error.message}\n${server.output().slice(-3000)}`);
   });
 
-/** Another plugin's service: launch → its function's log holds `records` records (no ready line of ours). */
+/**
+ * Another plugin's service: launch → its function's log holds `records` records, and its start-up
+ * split as ours is (launch → the plugin's first line → its last consumer's ready line).
+ */
 export async function launchToLast(
   cwd: string,
   env: Record<string, string>,
   file: string,
   records: number,
-): Promise<number> {
+  lines: { first: RegExp; ready: RegExp },
+): Promise<{ launchToLastMs: number; startup: StartupTiming }> {
   const server = await launchTimed(cwd, env);
   try {
-    return (await lastFinished(server, file, records)) - server.started;
+    const last = await lastFinished(server, file, records);
+    const first = server.firstSeen(lines.first) ?? last;
+    const ready = server.firstSeen(lines.ready) ?? last;
+    return {
+      launchToLastMs: last - server.started,
+      startup: {
+        frameworkMs: first - server.started,
+        emulatorMs: ready - first,
+        totalMs: ready - server.started,
+      },
+    };
   } finally {
     await server.stop();
   }
