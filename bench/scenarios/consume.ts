@@ -29,6 +29,8 @@ const invocations = (file: string): Invocation[] =>
   existsSync(file)
     ? readFileSync(file, 'utf8')
         .split('\n')
+        // Whole lines only: the function may be appending the last one right now.
+        .slice(0, -1)
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Invocation)
     : [];

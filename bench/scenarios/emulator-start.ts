@@ -120,7 +120,8 @@ const finished = (file: string): { records: number; last: number } => {
   if (!existsSync(file)) return { records: 0, last: 0 };
   let records = 0;
   let last = 0;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // Whole lines only: the function may be appending the last one right now.
+  for (const line of readFileSync(file, 'utf8').split('\n').slice(0, -1)) {
     if (!line) continue;
     const invocation = JSON.parse(line) as Invocation;
     records += invocation.records;

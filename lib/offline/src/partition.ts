@@ -40,6 +40,9 @@ export type FlowChange = 'pause' | 'resume' | undefined;
 export class Partition {
   readonly key: string;
   private buffer: BufferedRecord[] = [];
+  /** The matched records waiting and their bytes, kept as records come and go: `isFull` runs per fetch. */
+  private matchedWaiting = 0;
+  private matchedWaitingBytes = 0;
   /** Highest offset accepted: anything at or below it is a re-fetch and is dropped. */
   private lastAccepted = -1;
   private inFlightRange: OffsetRange | undefined;
@@ -104,6 +107,7 @@ export class Partition {
     if (entry.record.offset <= this.lastAccepted) return false;
     this.isAssigned = true;
     this.buffer.push(entry);
+    this.count(entry, 1);
     this.lastAccepted = entry.record.offset;
     return true;
   }
@@ -111,11 +115,11 @@ export class Partition {
   /** Move the first `count` waiting records into the batch in flight. */
   take(count: number): BufferedRecord[] {
     if (this.inFlightRange) throw new Error(`${this.key} already has a batch in flight`);
-    const taken = this.buffer.slice(0, count);
+    const taken = this.buffer.splice(0, count);
     const first = taken[0];
     const last = taken[taken.length - 1];
     if (!first || !last) return [];
-    this.buffer = this.buffer.slice(taken.length);
+    for (const entry of taken) this.count(entry, -1);
     this.inFlightRange = { first: first.record.offset, last: last.record.offset };
     return taken;
   }
@@ -132,7 +136,7 @@ export class Partition {
    * re-fetch does not deliver those records twice.
    */
   revoke(): void {
-    this.buffer = [];
+    this.forgetWaiting();
     this.lastAccepted = this.inFlightRange?.last ?? -1;
     this.isAssigned = false;
     this.isPaused = false;
@@ -146,23 +150,29 @@ export class Partition {
 
   /** Forget what waits and accept records again from `offset` (the consumer seeks back there). */
   rewind(offset: number): void {
-    this.buffer = [];
+    this.forgetWaiting();
     this.lastAccepted = offset - 1;
   }
 
   /** Whether enough waits that fetching more would only fill memory. */
   isFull(limits: BufferLimits): boolean {
-    if (this.buffer.length >= limits.entries) return true;
-    let matched = 0;
-    let bytes = 0;
-    for (const entry of this.buffer) {
-      if (!entry.matched) continue;
-      matched += 1;
-      bytes += entry.bytes;
-      // Stop at the first reason: the buffer may hold thousands of records.
-      if (matched >= limits.records || bytes >= limits.bytes) return true;
-    }
-    return false;
+    return (
+      this.buffer.length >= limits.entries ||
+      this.matchedWaiting >= limits.records ||
+      this.matchedWaitingBytes >= limits.bytes
+    );
+  }
+
+  private count(entry: BufferedRecord, sign: 1 | -1): void {
+    if (!entry.matched) return;
+    this.matchedWaiting += sign;
+    this.matchedWaitingBytes += sign * entry.bytes;
+  }
+
+  private forgetWaiting(): void {
+    this.buffer = [];
+    this.matchedWaiting = 0;
+    this.matchedWaitingBytes = 0;
   }
 
   /** Pause when the buffer is full, resume once it is not: the change to apply to the consumer. */
