@@ -18,7 +18,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureBroker } from '../scripts/broker';
+import { ensureBroker, stopBroker } from '../scripts/broker';
 import { uniqueName } from '../test/helpers/names';
 import { freePort } from '../test/helpers/offline-server';
 import { cleanupKafka, createBenchTopics, kcatProduce, writeBurstFile } from './lib/kafka';
@@ -134,7 +134,8 @@ async function launch(
 }
 
 async function main(): Promise<void> {
-  const broker = await ensureBroker({ log: (line) => process.stdout.write(`${line}\n`) });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const broker = await ensureBroker({ log });
   const runId = uniqueName('bench-prof');
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
   const profileDir = path.join(workDir, 'profiles');
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanupKafka(Object.values(topics), runId);
     rmSync(workDir, { recursive: true, force: true });
+    if (broker.startedHere) await stopBroker({ log });
   }
 }
 

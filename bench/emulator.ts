@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureBroker } from '../scripts/broker';
+import { ensureBroker, stopBroker } from '../scripts/broker';
 import { uniqueName } from '../test/helpers/names';
 import {
   benchKafka,
@@ -242,6 +242,7 @@ async function main(): Promise<void> {
     if (problems.length > 0) log(`cleanup: ${problems.join('; ')}`);
     rmSync(workDir, { recursive: true, force: true });
     rmSync(path.join(SERVICE, esbuildFolder), { recursive: true, force: true });
+    if (broker.startedHere) await stopBroker({ log });
   }
 }
 

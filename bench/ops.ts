@@ -19,7 +19,7 @@ import { ensureCatalogueTopics } from '../lib/events/topics';
 import { disconnectKafka, opsRequestCounts, resetOpsRequestCounts } from '../lib/kafka';
 import { collectMetrics, type MetricsDocument } from '../lib/ops/metrics';
 import { loadStages } from '../lib/pipeline/stages';
-import { ensureBroker } from '../scripts/broker';
+import { ensureBroker, stopBroker } from '../scripts/broker';
 import { ADMIN_KEY } from '../test/helpers/api-keys';
 import { uniqueName } from '../test/helpers/names';
 import { freePort, startOffline } from '../test/helpers/offline-server';
@@ -193,6 +193,7 @@ async function main(): Promise<void> {
     await server.stop();
     await disconnectKafka();
     rmSync(path.join(ROOT, esbuildFolder), { recursive: true, force: true });
+    if (broker.startedHere) await stopBroker({ log });
   }
 }
 

@@ -19,8 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { LOCAL_SESSION_SECRET } from '../lib/realtime/config';
 import { issueToken } from '../lib/realtime/session-token';
-import { ensureBroker } from '../scripts/broker';
-import { ensureDynamo, ensureLocalTables } from '../scripts/dynamodb';
+import { ensureBroker, stopBroker } from '../scripts/broker';
+import { ensureDynamo, ensureLocalTables, stopDynamo } from '../scripts/dynamodb';
 import { deleteGroups, writeRaw } from '../test/e2e/pipelines/pipeline';
 import {
   type Message,
@@ -281,6 +281,9 @@ async function main() {
   } finally {
     await stack.stop();
     await deleteGroups(stack.groupPrefix);
+    // Only what this run started.
+    if (dynamo.startedHere) await stopDynamo({ log });
+    if (broker.startedHere) await stopBroker({ log });
   }
 }
 
