@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ensureCatalogueTopics } from '../lib/events/topics';
 import { startHqSandbox } from '../lib/hq/sandbox';
+import { loadStages } from '../lib/pipeline/stages';
 import { ensureBroker, KAFKA_VERSION, stopBroker } from '../scripts/broker';
 import { ensureDynamo, ensureLocalTables, LOCAL_AWS_ENV, stopDynamo } from '../scripts/dynamodb';
 import { uniqueName } from '../test/helpers/names';
@@ -45,12 +46,22 @@ const started = Date.now();
 const log = (line: string) =>
   process.stdout.write(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
 
-/** The batching window the root service's stage functions are configured with (params.default). */
-function stageWindowMs(): number {
+/**
+ * The batching windows a slot spin waits on its way to each notice: each stage's declared window
+ * (`batchingWindow`), else the shared one of serverless.yml (params.default.stageBatchingWindow).
+ */
+function pathWindowsMs(): { reward: number; feedback: number } {
   const doc = parse(readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8')) as {
     params: { default: { stageBatchingWindow: number } };
   };
-  return Number(doc.params.default.stageBatchingWindow) * 1000;
+  const shared = Number(doc.params.default.stageBatchingWindow);
+  const windows = new Map(loadStages().map((s) => [s.name, (s.batchingWindow ?? shared) * 1000]));
+  const sum = (names: string[]) =>
+    names.reduce((total, name) => total + (windows.get(name) ?? shared * 1000), 0);
+  return {
+    reward: sum(['process-user-action']),
+    feedback: sum(['process-user-action', 'analyze-game-result', 'deliver-feedback']),
+  };
 }
 
 const machineInfo = (brokerMode: string): BenchResults['machine'] => ({
@@ -218,14 +229,15 @@ async function main(): Promise<void> {
     bundles.push(...bundleSizes('casino-events', path.join(ROOT, esbuildFolder)));
     const rootRss = new RssSampler(root.pid);
     rootRss.start();
-    const windowMs = stageWindowMs();
+    const windowsMs = pathWindowsMs();
     const pipeline = await pipelineScenario({
       baseUrl: root.httpUrl,
       groupId: `${runId}-notifications-watch`,
-      windowMs,
+      windowsMs,
       warmups: 3,
       spins: quick ? 8 : 25,
-      spacingMs: windowMs + 200,
+      // Wider than the longest window: each spin waits its full windows, the worst case.
+      spacingMs: Math.max(windowsMs.reward, windowsMs.feedback) + 200,
       log,
       rss: rootRss,
     });

@@ -17,7 +17,6 @@ import { percentile, round } from '../lib/stats';
 export interface PipelineResult {
   spins: number;
   spacingMs: number;
-  windowMs: number;
   reward: PathLatency;
   feedback: PathLatency;
 }
@@ -35,7 +34,8 @@ interface PathLatency {
 export async function pipelineScenario(options: {
   baseUrl: string;
   groupId: string;
-  windowMs: number;
+  /** The batching windows on the way to each notice (the stages' declared ones). */
+  windowsMs: { reward: number; feedback: number };
   warmups: number;
   spins: number;
   spacingMs: number;
@@ -96,7 +96,7 @@ export async function pipelineScenario(options: {
       await sleep(options.spacingMs);
     }
     await Promise.all(sends);
-    const deadline = Date.now() + 10 * options.windowMs + 20_000;
+    const deadline = Date.now() + 10 * options.windowsMs.feedback + 20_000;
     const complete = () =>
       [...accepted.keys()].every((id) => arrivals.get(id)?.FEEDBACK && arrivals.get(id)?.REWARD);
     while (!complete() && Date.now() < deadline) await sleep(100);
@@ -110,24 +110,23 @@ export async function pipelineScenario(options: {
       const arrived = arrivals.get(id)?.[type];
       return arrived === undefined ? [] : [arrived - at];
     });
-  const describe = (type: 'REWARD' | 'FEEDBACK', stages: number) => {
+  const describe = (type: 'REWARD' | 'FEEDBACK', stages: number, windowsMs: number) => {
     const values = latencies(type);
     const p50 = percentile(values, 50);
     return {
       stages,
-      windowsMs: stages * options.windowMs,
+      windowsMs,
       p50Ms: round(p50),
       p99Ms: round(percentile(values, 99)),
-      overheadP50Ms: round(p50 - stages * options.windowMs),
+      overheadP50Ms: round(p50 - windowsMs),
       received: values.length,
     };
   };
   const result = {
     spins: options.spins,
     spacingMs: options.spacingMs,
-    windowMs: options.windowMs,
-    reward: describe('REWARD', 1),
-    feedback: describe('FEEDBACK', 3),
+    reward: describe('REWARD', 1, options.windowsMs.reward),
+    feedback: describe('FEEDBACK', 3, options.windowsMs.feedback),
   };
   options.log(
     `  pipeline: REWARD p50 ${result.reward.p50Ms} ms (windows ${result.reward.windowsMs}), FEEDBACK p50 ${result.feedback.p50Ms} ms (windows ${result.feedback.windowsMs}); ${result.feedback.received}/${options.spins} complete`,
