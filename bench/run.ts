@@ -236,8 +236,9 @@ async function main(): Promise<void> {
       windowsMs,
       warmups: 3,
       spins: quick ? 8 : 25,
-      // Wider than the longest window: each spin waits its full windows, the worst case.
-      spacingMs: Math.max(windowsMs.reward, windowsMs.feedback) + 200,
+      // Wider than the longest window, so each spin waits its full windows (the worst case), and
+      // at least 1.2 s apart: one spin at a time measures the path, not a queue at the local store.
+      spacingMs: Math.max(windowsMs.reward, windowsMs.feedback, 1000) + 200,
       log,
       rss: rootRss,
     });
