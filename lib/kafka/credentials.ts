@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { parseSaslSecret } from 'serverless-offline-kafka-esm/sasl-secret';
 import { config, type KafkaConfig } from '../config';
 import { BrokerUnavailableError, ConfigError } from '../errors';
 import { log } from '../log';
@@ -10,7 +10,6 @@ import { log } from '../log';
  * opens: once per container, and again after a failure resets the connection, so a rotated
  * password is picked up without a redeploy.
  */
-const SecretValue = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 export type SecretReader = (arn: string) => Promise<string | undefined>;
 
@@ -49,19 +48,13 @@ export async function connectionConfig(cfg: KafkaConfig = config().kafka): Promi
       cause: error,
     });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw ?? '');
-  } catch {
-    parsed = undefined;
-  }
-  const secret = SecretValue.safeParse(parsed);
-  if (!secret.success) {
+  const secret = parseSaslSecret(raw);
+  if (!secret) {
     // Never echo the value: it is the secret.
     throw new ConfigError(
       `The secret KAFKA_SASL_SECRET_ARN names must be JSON {"username","password"} (${arn})`,
       [{ path: 'KAFKA_SASL_SECRET_ARN', message: 'secret is not {"username","password"} JSON' }],
     );
   }
-  return { ...cfg, sasl: { mechanism, ...secret.data } };
+  return { ...cfg, sasl: { mechanism, ...secret } };
 }

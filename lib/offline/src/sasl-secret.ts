@@ -12,6 +12,18 @@ export type SecretReader = (arn: string) => Promise<string | undefined>;
 
 const SecretValue = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
+/** A secret's `{"username","password"}` JSON, or undefined for anything else (never echo it: it is the secret). */
+export function parseSaslSecret(raw: string | undefined): { username: string; password: string } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw ?? '');
+  } catch {
+    return undefined;
+  }
+  const secret = SecretValue.safeParse(parsed);
+  return secret.success ? secret.data : undefined;
+}
+
 const readWithSdk: SecretReader = async (arn) => {
   let sdk: typeof import('@aws-sdk/client-secrets-manager');
   try {
@@ -44,15 +56,8 @@ export async function withSecretCredentials(
     // The error's name only: an SDK message may quote the request.
     throw new OptionsError(`Could not read the Kafka credentials secret ${arn}: ${(error as Error).name}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw ?? '');
-  } catch {
-    parsed = undefined;
-  }
-  const secret = SecretValue.safeParse(parsed);
-  // Never echo the value: it is the secret.
-  if (!secret.success)
+  const secret = parseSaslSecret(raw);
+  if (!secret)
     throw new OptionsError(`The Kafka credentials secret ${arn} must be JSON {"username","password"}`);
-  return { ...options, sasl: { mechanism, ...secret.data } };
+  return { ...options, sasl: { mechanism, ...secret } };
 }
