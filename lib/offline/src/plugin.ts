@@ -23,7 +23,7 @@ import {
 } from './options';
 import type { InstallOutcome } from './ordered-headers';
 import { EventSourceRunner } from './runner';
-import { withSecretCredentials } from './sasl-secret';
+import { withSecretCredentials } from './secret-credentials';
 import { type Logger, type PluginLog, pluginLogger, type ServerlessLike } from './serverless-types';
 import { shutdown } from './shutdown';
 

@@ -1,63 +1,25 @@
 /**
- * SASL credentials kept in AWS Secrets Manager, as the mappings' own `saslScram512Auth` /
- * `basicAuth` secrets are: `{"username","password"}` read once when the emulator connects, so no
- * password sits in serverless.yml or the shell. The AWS SDK is an optional peer: only a project that
- * names a secret needs `@aws-sdk/client-secrets-manager`; region, credentials and endpoint come from
- * the standard AWS variables (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER for a local stand-in).
+ * A `{"username","password"}` secret, as AWS's `saslScram512Auth` / `basicAuth` secrets hold Kafka
+ * credentials. Dependency-free on purpose: the application's Lambda bundles import it (subpath
+ * `serverless-offline-kafka-esm/sasl-secret`), and a schema library here would ship in every one.
  */
-import { z } from 'zod';
-import { type OfflineKafkaOptions, OptionsError } from './options';
 
-export type SecretReader = (arn: string) => Promise<string | undefined>;
+export interface SaslSecret {
+  username: string;
+  password: string;
+}
 
-const SecretValue = z.object({ username: z.string().min(1), password: z.string().min(1) });
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** A secret's `{"username","password"}` JSON, or undefined for anything else (never echo it: it is the secret). */
-export function parseSaslSecret(raw: string | undefined): { username: string; password: string } | undefined {
+export function parseSaslSecret(raw: string | undefined): SaslSecret | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw ?? '');
   } catch {
     return undefined;
   }
-  const secret = SecretValue.safeParse(parsed);
-  return secret.success ? secret.data : undefined;
-}
-
-const readWithSdk: SecretReader = async (arn) => {
-  let sdk: typeof import('@aws-sdk/client-secrets-manager');
-  try {
-    sdk = require('@aws-sdk/client-secrets-manager') as typeof sdk;
-  } catch {
-    throw new OptionsError(
-      `saslSecretArn needs @aws-sdk/client-secrets-manager: npm install --save-dev @aws-sdk/client-secrets-manager`,
-    );
-  }
-  const client = new sdk.SecretsManagerClient({});
-  try {
-    return (await client.send(new sdk.GetSecretValueCommand({ SecretId: arn }))).SecretString;
-  } finally {
-    client.destroy();
-  }
-};
-
-/** The options with `sasl` filled in from the secret `saslSecret` names; unchanged without one. */
-export async function withSecretCredentials(
-  options: OfflineKafkaOptions,
-  read: SecretReader = readWithSdk,
-): Promise<OfflineKafkaOptions> {
-  if (!options.saslSecret) return options;
-  const { arn, mechanism } = options.saslSecret;
-  let raw: string | undefined;
-  try {
-    raw = await read(arn);
-  } catch (error) {
-    if (error instanceof OptionsError) throw error;
-    // The error's name only: an SDK message may quote the request.
-    throw new OptionsError(`Could not read the Kafka credentials secret ${arn}: ${(error as Error).name}`);
-  }
-  const secret = parseSaslSecret(raw);
-  if (!secret)
-    throw new OptionsError(`The Kafka credentials secret ${arn} must be JSON {"username","password"}`);
-  return { ...options, sasl: { mechanism, ...secret } };
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { username, password } = parsed as Record<string, unknown>;
+  return nonEmpty(username) && nonEmpty(password) ? { username, password } : undefined;
 }

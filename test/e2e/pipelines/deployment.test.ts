@@ -417,6 +417,15 @@ describe('serverless package --stage aws', () => {
         });
         if (bundle.includes(`require("${sdk}")`)) required.add(sdk);
       }
+      // A Lambda bundle stays under 1 MiB, and no module is in it twice (a package's CommonJS and
+      // ESM builds both pulled in, as a CommonJS import of zod once did beside the ESM one).
+      const bytes = Buffer.byteLength(bundle);
+      expect({ zip, bytes, withinMiB: bytes <= 1024 * 1024 }).toEqual({ zip, bytes, withinMiB: true });
+      const withoutExtension = sources.map((s) => s.replace(/\.(c|m)?js$/, ''));
+      expect({ zip, twice: withoutExtension.filter((s, i) => withoutExtension.indexOf(s) !== i) }).toEqual({
+        zip,
+        twice: [],
+      });
     }
     expect([...required].sort()).toEqual([...runtimeProvided].sort());
   });

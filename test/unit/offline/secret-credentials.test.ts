@@ -1,5 +1,6 @@
 import { OptionsError, resolveOptions } from '../../../lib/offline/src/options';
-import { withSecretCredentials } from '../../../lib/offline/src/sasl-secret';
+import { parseSaslSecret } from '../../../lib/offline/src/sasl-secret';
+import { withSecretCredentials } from '../../../lib/offline/src/secret-credentials';
 
 const ARN = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:AmazonMSK_casino-AbCdEf';
 const options = resolveOptions({ saslSecretArn: ARN }, {}, {});
@@ -37,5 +38,25 @@ describe('withSecretCredentials: SASL credentials read from Secrets Manager at s
         throw denied;
       }),
     ).rejects.toThrow(`Could not read the Kafka credentials secret ${ARN}: AccessDeniedException`);
+  });
+});
+
+describe('parseSaslSecret: the {"username","password"} secret shape, shared with the application', () => {
+  it.each([
+    ['not JSON', 'user:pw'],
+    ['JSON null', 'null'],
+    ['an array', '["u","p"]'],
+    ['an empty username', '{"username":"","password":"p"}'],
+    ['a numeric password', '{"username":"u","password":7}'],
+    ['a missing password', '{"username":"u"}'],
+  ])('refuses %s', (_, raw) => {
+    expect(parseSaslSecret(raw)).toBeUndefined();
+  });
+
+  it('keeps exactly the two fields of a valid secret', () => {
+    expect(parseSaslSecret('{"username":"u","password":"p","extra":1}')).toEqual({
+      username: 'u',
+      password: 'p',
+    });
   });
 });
