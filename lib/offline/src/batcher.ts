@@ -127,13 +127,26 @@ export class EventSizer {
     return bytes;
   }
 
+  private readonly nameSizes = new Map<string, number>();
+
+  /** `jsonBytes` of a topic or header name: a handful of names repeat on every record. */
+  private nameBytes(name: string): number {
+    let bytes = this.nameSizes.get(name);
+    if (bytes === undefined) {
+      bytes = jsonBytes(name);
+      // Bounded: header names are the producers' choice.
+      if (this.nameSizes.size < 1000) this.nameSizes.set(name, bytes);
+    }
+    return bytes;
+  }
+
   /**
    * `jsonBytes(record)` without serialising: this runs for every record fetched. Records of another
    * shape (extra fields, non-integer numbers) are measured by serialising them.
    */
   recordBytes(record: LambdaKafkaRecord): number {
     if (!isPlainRecord(record)) return jsonBytes(record);
-    let bytes = 10 + jsonBytes(record.topic); // {"topic":…
+    let bytes = 10 + this.nameBytes(record.topic); // {"topic":…
     bytes += 13 + digitsOf(record.partition); // ,"partition":…
     bytes += 10 + digitsOf(record.offset); // ,"offset":…
     bytes += 13 + digitsOf(record.timestamp); // ,"timestamp":…
@@ -144,7 +157,7 @@ export class EventSizer {
     record.headers.forEach((header, index) => {
       for (const name in header) {
         const values = header[name]!;
-        bytes += (index > 0 ? 1 : 0) + 2 + jsonBytes(name) + 1 + 2; // ,{"name":[…]}
+        bytes += (index > 0 ? 1 : 0) + 2 + this.nameBytes(name) + 1 + 2; // ,{"name":[…]}
         for (let i = 0; i < values.length; i += 1) bytes += (i > 0 ? 1 : 0) + digitsOf(values[i]!);
       }
     });

@@ -19,6 +19,7 @@ import {
   type LambdaKafkaRecord,
   recordsKey,
 } from './lambda-event';
+import { offsetSpans } from './offset-spans';
 import { RetryPolicy } from './partition';
 
 export { backoffDelay } from './partition';
@@ -90,16 +91,8 @@ interface WorkItem {
 }
 
 /** Per partition: one past the highest offset among the records. */
-function commitsThrough(records: readonly LambdaKafkaRecord[]): CommitOffset[] {
-  const next = new Map<string, CommitOffset>();
-  for (const r of records) {
-    const key = recordsKey(r.topic, r.partition);
-    const current = next.get(key);
-    if (!current || r.offset + 1 > current.offset)
-      next.set(key, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
-  }
-  return [...next.values()];
-}
+const commitsThrough = (records: readonly LambdaKafkaRecord[]): CommitOffset[] =>
+  offsetSpans(records).map((s) => ({ topic: s.topic, partition: s.partition, offset: s.last + 1 }));
 
 const lastResponseOf = (result: InvocationResult): LastResponse =>
   result.ok ? {} : { functionError: 'Unhandled' };

@@ -1,0 +1,2 @@
+// The same bench function as the emulator's plain service.
+module.exports = require('../emulator-plain/handler');
