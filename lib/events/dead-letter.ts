@@ -32,6 +32,19 @@ export const DeadLetter = z.strictObject({
   /** The original value: UTF-8 text when it is valid UTF-8, otherwise base64; null for a tombstone. */
   value: z.string().nullable(),
   value_encoding: z.enum(['utf8', 'base64']),
+  /**
+   * The record's headers in the order written, each value encoded as `value` is; a redrive writes
+   * them back. Absent in dead letters written before headers were kept.
+   */
+  headers: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        value: z.string(),
+        value_encoding: z.enum(['utf8', 'base64']),
+      }),
+    )
+    .optional(),
   /** Read from the value when it is a JSON object carrying them, to find the record's scenario. */
   event_id: z.string().nullable(),
   correlation_id: z.string().nullable(),

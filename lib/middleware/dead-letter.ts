@@ -2,6 +2,7 @@ import { TextDecoder } from 'node:util';
 import { type DeadLetter, type DeadLetterReason, deadLetterTopic } from '../events';
 import {
   type LambdaKafkaRecord,
+  recordHeaders,
   recordKeyText,
   recordsKey,
   recordValueBytes,
@@ -21,14 +22,16 @@ export interface RecordFailure {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-const originalValue = (bytes: Buffer | undefined): Pick<DeadLetter, 'value' | 'value_encoding'> => {
-  if (bytes === undefined) return { value: null, value_encoding: 'utf8' };
+const asText = (bytes: Buffer): { value: string; value_encoding: 'utf8' | 'base64' } => {
   try {
     return { value: strictUtf8.decode(bytes), value_encoding: 'utf8' };
   } catch {
     return { value: bytes.toString('base64'), value_encoding: 'base64' };
   }
 };
+
+const originalValue = (bytes: Buffer | undefined): Pick<DeadLetter, 'value' | 'value_encoding'> =>
+  bytes === undefined ? { value: null, value_encoding: 'utf8' } : asText(bytes);
 
 const idsIn = (text: string | null): Pick<DeadLetter, 'event_id' | 'correlation_id'> => {
   try {
@@ -61,6 +64,7 @@ export function deadLetterOf(
     timestamp: record.timestamp,
     key: recordKeyText(record) ?? null,
     ...original,
+    headers: recordHeaders(record).map(({ name, value }) => ({ name, ...asText(value) })),
     ...idsIn(original.value_encoding === 'utf8' ? original.value : null),
     reason: failure.reason,
     ...(failure.ruleReason !== undefined && { rule_reason: failure.ruleReason }),

@@ -6,6 +6,7 @@ import {
   createTopics,
   type FetchedRecord,
   type FetchRange,
+  type IHeaders,
   listOffsets,
   readRanges,
   sendMessages,
@@ -102,10 +103,27 @@ const DLQ_SUFFIX = '_dlq';
 
 const ledgerKeyOf = (record: FetchedRecord): string => `${record.topic}/${record.partition}/${record.offset}`;
 
+/** A dead letter's text back to the original bytes (`utf8` text, or `base64` for other bytes). */
+const decoded = (text: string, encoding: 'utf8' | 'base64'): Buffer => Buffer.from(text, encoding);
+
 const originalValue = (letter: DeadLetter): Buffer | null =>
-  letter.value === null
-    ? null
-    : Buffer.from(letter.value, letter.value_encoding === 'base64' ? 'base64' : 'utf8');
+  letter.value === null ? null : decoded(letter.value, letter.value_encoding);
+
+/**
+ * The headers the record was written with, then the redrive's own. kafkajs writes a repeated name's
+ * values together, at the name's first position (`a, dup, b, dup` goes back as `a, dup, dup, b`).
+ */
+function redriveHeaders(letter: DeadLetter, ledgerKey: string): IHeaders {
+  const headers: IHeaders = {};
+  for (const { name, value, value_encoding } of letter.headers ?? []) {
+    const bytes = decoded(value, value_encoding);
+    const seen = headers[name];
+    headers[name] = seen === undefined ? bytes : [...(Array.isArray(seen) ? seen : [seen]), bytes];
+  }
+  headers[REDRIVE_HEADER] = ledgerKey;
+  headers['dead-letter-id'] = letter.dead_letter_id;
+  return headers;
+}
 
 function item(entry: Letter | FetchedRecord, sourceOffset?: number): RedriveItem {
   const record = 'record' in entry ? entry.record : entry;
@@ -353,7 +371,7 @@ async function redriveAlone({
         partition: c.letter.partition,
         key: c.record.key,
         value: originalValue(c.letter),
-        headers: { [REDRIVE_HEADER]: c.ledgerKey, 'dead-letter-id': c.letter.dead_letter_id },
+        headers: redriveHeaders(c.letter, c.ledgerKey),
       })),
     );
     const done = batch.map((c, i) => {

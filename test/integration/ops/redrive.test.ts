@@ -71,7 +71,10 @@ describe('redrive', () => {
   it('puts a poison record back on its source topic once, bytes and key unchanged; a second call is a no-op', async () => {
     const { source, dlq, ledgerTopic } = await fixture();
     // A text poison record (not JSON) with a key, and a binary one (not UTF-8) without a key.
-    await kcatProduce(source, ['user-7\t{"event_type":"user_action", oops'], { partition: 1 });
+    await kcatProduce(source, ['user-7\t{"event_type":"user_action", oops'], {
+      partition: 1,
+      headers: ['trace-id=t-7', 'dup=first', 'dup=second'],
+    });
     const binary = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41]);
     await sendMessages(source, [{ partition: 2, key: null, value: binary }]);
     const textOriginal = await recordAt(source, 1, '0');
@@ -117,9 +120,14 @@ describe('redrive', () => {
     const redrivenText = viaKcat.find((r) => r.partition === 1 && r.offset === 1)!;
     expect(redrivenText.key).toBe('user-7');
     expect(redrivenText.payload).toBe('{"event_type":"user_action", oops');
-    expect(redrivenText.headers).toEqual(
-      expect.arrayContaining([[REDRIVE_HEADER, expect.stringMatching(new RegExp(`^${dlq}/\\d/\\d+$`))]]),
-    );
+    // The headers it was written with come back first, in order, then the redrive's own.
+    expect(redrivenText.headers).toEqual([
+      ['trace-id', 't-7'],
+      ['dup', 'first'],
+      ['dup', 'second'],
+      [REDRIVE_HEADER, expect.stringMatching(new RegExp(`^${dlq}/\\d/\\d+$`))],
+      ['dead-letter-id', textLetter.dead_letter_id],
+    ]);
     const redrivenBinary = await recordAt(source, 2, '1');
     expect(redrivenBinary.value?.equals(binary)).toBe(true);
     expect(redrivenBinary.key).toBeNull();

@@ -14,6 +14,8 @@ export interface RecordSpec {
   key?: string | null;
   /** An object is sent as JSON; a string or bytes as they are; null is a tombstone. */
   value: unknown;
+  /** `[name, value]` in the order written. */
+  headers?: [string, string | Uint8Array][];
 }
 
 export function kafkaRecord({
@@ -22,6 +24,7 @@ export function kafkaRecord({
   offset,
   key = 'u1',
   value,
+  headers = [],
 }: RecordSpec): LambdaKafkaRecord {
   const bytes =
     value === null
@@ -36,7 +39,7 @@ export function kafkaRecord({
     timestamp: 1_700_000_000_000,
     key,
     value: bytes,
-    headers: [],
+    headers,
   });
 }
 

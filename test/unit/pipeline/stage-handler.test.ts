@@ -143,6 +143,34 @@ describe('stageHandler', () => {
     expect(String(sent('user_actions_dlq')[0]!.key)).toBe('u9');
   });
 
+  it("keeps a dead-lettered record's headers in the order written, repeated names included", async () => {
+    const binary = Uint8Array.from([0xff, 0x00, 0x7f]);
+    await run(
+      echo,
+      kafkaEvent([
+        {
+          topic: 'user_actions',
+          offset: 7,
+          value: '{not json',
+          headers: [
+            ['trace-id', 't-1'],
+            ['dup', 'first'],
+            ['raw', binary],
+            ['dup', 'second'],
+          ],
+        },
+      ]),
+    );
+    const [letter] = values('user_actions_dlq');
+    expect(DeadLetter.safeParse(letter).error).toBeUndefined();
+    expect(letter!.headers).toEqual([
+      { name: 'trace-id', value: 't-1', value_encoding: 'utf8' },
+      { name: 'dup', value: 'first', value_encoding: 'utf8' },
+      { name: 'raw', value: '/wB/', value_encoding: 'base64' },
+      { name: 'dup', value: 'second', value_encoding: 'utf8' },
+    ]);
+  });
+
   it('dead-letters bytes that are not UTF-8 as base64', async () => {
     const bytes = Uint8Array.from([0xff, 0xfe, 0x00, 0x01]);
     await run(echo, kafkaEvent([{ topic: 'user_actions', offset: 0, value: bytes }]));
