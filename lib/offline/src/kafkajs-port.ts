@@ -37,6 +37,7 @@ export class KafkajsPort implements FetchCommitPort {
   private startAt = new Map<number, string>();
   private readonly startCommits: PartitionOffset[] = [];
   private handlers: PortHandlers | undefined;
+  private assigned = new Set<number>();
 
   constructor(
     private readonly config: EventSourceConfig,
@@ -63,6 +64,7 @@ export class KafkajsPort implements FetchCommitPort {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = payload.memberAssignment[config.topic] ?? [];
+      this.assigned = new Set(partitions);
       this.seekToStart(partitions);
       handlers.assigned(partitions);
     });
@@ -157,8 +159,12 @@ export class KafkajsPort implements FetchCommitPort {
     if (messages.length === 0 || !this.handlers) return;
     const highWatermark = Number(batch.highWatermark);
     for (let start = 0; start < messages.length; start += HANDOVER_CHUNK) {
-      // Let the batch just cut start its invocation before converting the next chunk.
-      if (start > 0) await yieldToEventLoop();
+      if (start > 0) {
+        // Let the batch just cut start its invocation before converting the next chunk.
+        await yieldToEventLoop();
+        // Revoked meanwhile: its next owner reads the rest from the committed offset.
+        if (!this.assigned.has(batch.partition) || this.handlers.stopping()) return;
+      }
       const records = messages
         .slice(start, start + HANDOVER_CHUNK)
         .map((message) => toLambdaKafkaRecord(fromKafkaMessage(batch.topic, batch.partition, message)));
