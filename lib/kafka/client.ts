@@ -2,21 +2,16 @@ import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } 
 import type { KafkaConfig } from '../config';
 import { log } from '../log';
 import { connectionConfig } from './credentials';
+import { kafkajsEntryLevel } from './kafkajs-log';
 import { mskIamTokenProvider } from './msk-iam';
 
 const kafkaLog = log.child({ component: 'kafkajs' });
 
-// kafkajs warns on every producer that limits retries; we limit them on purpose (a request must
-// fail fast with a 503) and reset the producer after a failure, so the warning is noise.
-const SILENCED = ['Limiting retries for the idempotent producer'];
-
 const logCreator = () => {
   return ({ level, log: entry }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
     const { message, timestamp: _t, logger: _l, ...fields } = entry;
-    if (SILENCED.some((s) => message.startsWith(s))) return;
-    if (level === logLevel.ERROR) kafkaLog.error(message, fields);
-    else if (level === logLevel.WARN) kafkaLog.warn(message, fields);
-    else kafkaLog.debug(message, fields);
+    const ours = kafkajsEntryLevel(level, message, fields.error);
+    if (ours) kafkaLog[ours](message, fields);
   };
 };
 

@@ -3,6 +3,7 @@
  * own log goes through the plugin's logger.
  */
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { isRetriedResponse } from './kafkajs-log';
 import { mskIamTokenProvider } from './msk-iam';
 import type { OfflineKafkaOptions } from './options';
 import type { Logger } from './serverless-types';
@@ -30,7 +31,8 @@ export function createKafka(options: OfflineKafkaOptions, log: Logger): Kafka {
       () =>
       ({ level, log: entry }) => {
         const text = `kafkajs: ${entry.message}${entry.error ? ` (${String(entry.error)})` : ''}`;
-        if (level === logLevel.ERROR) log.error(text);
+        if (isRetriedResponse(entry.message, entry.error)) log.debug(text);
+        else if (level === logLevel.ERROR) log.error(text);
         else if (level === logLevel.WARN) log.warning(text);
         else log.debug(text);
       },
