@@ -182,28 +182,36 @@ async function main(): Promise<void> {
     const peerVersion = (require('serverless-offline-kafka/package.json') as { version: string }).version;
     const ourRounds: Awaited<ReturnType<typeof launchToLast>>[] = [];
     const peerRounds: Awaited<ReturnType<typeof launchToLast>>[] = [];
-    for (let round = 1; round <= (quick ? 1 : 3); round += 1) {
-      const plainTopics = await topicSet(`rp${round}`);
-      await kcatProduce(plainTopics[100], backlogFile);
-      const plainOut = mkdtempSync(path.join(workDir, 'race-plain-'));
-      const ours = await launchToLast(
-        RACE_SERVICE,
-        envFor(plainTopics, plainOut),
-        path.join(plainOut, 'consume100.jsonl'),
+    /** One launch on a fresh topic holding the backlog: launch → its last record finished. */
+    const raceOnce = async (
+      label: string,
+      service: string,
+      lines: { first: RegExp; ready: RegExp },
+      env: Record<string, string> = {},
+    ) => {
+      const topics = await topicSet(label);
+      await kcatProduce(topics[100], backlogFile);
+      const out = mkdtempSync(path.join(workDir, `${label}-`));
+      return launchToLast(
+        service,
+        { ...envFor(topics, out), ...env },
+        path.join(out, 'consume100.jsonl'),
         backlogRecords,
-        { first: /\[kafka-offline\]/, ready: /ready: consume100 <- / },
+        lines,
       );
+    };
+    for (let round = 1; round <= (quick ? 1 : 3); round += 1) {
+      const ours = await raceOnce(`rp${round}`, RACE_SERVICE, {
+        first: /\[kafka-offline\]/,
+        ready: /ready: consume100 <- /,
+      });
       ourRounds.push(ours);
-      const peerTopics = await topicSet(`rq${round}`);
-      await kcatProduce(peerTopics[100], backlogFile);
-      const peerOut = mkdtempSync(path.join(workDir, 'race-peer-'));
       // Its one consumer is ready when it prints that it listens (it subscribes before it returns).
-      const peer = await launchToLast(
+      const peer = await raceOnce(
+        `rq${round}`,
         PEER_SERVICE,
-        { ...envFor(peerTopics, peerOut), BENCH_PEER_GROUP: `${runId}-peer-${round}` },
-        path.join(peerOut, 'consume100.jsonl'),
-        backlogRecords,
         { first: /\[serverless-offline-kafka\]/, ready: /Listening on topic/ },
+        { BENCH_PEER_GROUP: `${runId}-peer-${round}` },
       );
       peerRounds.push(peer);
       log(
