@@ -3,7 +3,8 @@
  * burst at batch size 100 under `serverless offline start` (the plain bench service, serverless-offline's
  * default worker threads, or `BENCH_IN_PROCESS=true`). The server runs under `node --cpu-prof`; only the
  * samples from the burst's first record to its last count. Prints the share of each part and writes
- * bench/results/<date>.emulator-profile.json.
+ * bench/results/<date>.emulator-profile.json. BENCH_KEEP_PROFILE=<file> also keeps the main thread's
+ * .cpuprofile there (for a stack view in Chrome DevTools).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -48,7 +49,7 @@ function partOf(url: string, functionName: string): string {
     url.includes('worker')
   )
     return 'serverless-offline invocation (worker hop, context, log line)';
-  if (/^(writeUtf8String|writeBuffer|writev)$/.test(functionName)) return 'stdout (log lines)';
+  if (/^(writeUtf8String|writeBuffer|writev)$/.test(functionName)) return 'writes to pipes and sockets (log lines, Kafka requests)';
   if (url === 'node:zlib' || url.includes('zlib')) return 'decompression (zlib)';
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(idle)') return 'idle';
@@ -167,7 +168,9 @@ async function main(): Promise<void> {
       .filter((name) => name.endsWith('.cpuprofile'))
       .sort()[0];
     if (!mainProfile) throw new Error('no CPU profile was written');
-    const profile = JSON.parse(readFileSync(path.join(profileDir, mainProfile), 'utf8')) as CpuProfile;
+    const profileText = readFileSync(path.join(profileDir, mainProfile), 'utf8');
+    if (process.env.BENCH_KEEP_PROFILE) writeFileSync(process.env.BENCH_KEEP_PROFILE, profileText);
+    const profile = JSON.parse(profileText) as CpuProfile;
     const { parts, emulatorFrames } = breakdown(profile, done.first, done.last, exitedAt);
     const total = Object.values(parts).reduce((sum, ms) => sum + ms, 0);
     const rate = Math.round((done.records / Math.max(1, done.last - done.first)) * 1000);

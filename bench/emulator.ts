@@ -5,13 +5,13 @@
  * - throughput at batch sizes 100, 1 000 and 1 vs a raw kafkajs `eachBatch` consumer (bench/scenarios/consume.ts);
  * - cold backlog: records already waiting, launch → last record finished, vs a raw kafkajs consumer's cold start.
  * Writes bench/results/<date>.emulator.json. BENCH_QUICK=1 shortens every repetition; BENCH_STARTUP_ONLY=1
- * runs the start-up launches alone; BENCH_IN_PROCESS=true runs the handlers on serverless-offline's main
+ * runs the start-up launches alone, BENCH_CONSUME_ONLY=1 the throughput scenarios alone; BENCH_IN_PROCESS=true runs the handlers on serverless-offline's main
  * thread (`useInProcess`) instead of its worker threads, to show what the worker hop costs.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureBroker, stopBroker } from '../scripts/broker';
+import { brokerPids, ensureBroker, stopBroker } from '../scripts/broker';
 import { uniqueName } from '../test/helpers/names';
 import {
   benchKafka,
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     // Start-up, new groups each time (fresh topics → fresh default group ids). The first launch
     // also builds the bundles, so it is reported apart.
     const startups: StartupTiming[] = [];
-    const launches = quick ? 2 : 4;
+    const consumeOnly = process.env.BENCH_CONSUME_ONLY === '1';
+    const launches = consumeOnly ? 0 : quick ? 2 : 4;
     for (let i = 0; i < launches; i += 1) {
       const outDir = mkdtempSync(path.join(workDir, 'start-'));
       const { timing, server } = await startupScenario(
@@ -120,7 +121,15 @@ async function main(): Promise<void> {
     const consume = [];
     const breakdowns: Record<number, TimeBreakdown> = {};
     try {
-      const plan = { outDir, workDir, repetitions: quick ? 2 : 5, log, rss };
+      const plan = {
+        outDir,
+        workDir,
+        repetitions: quick ? 2 : 5,
+        log,
+        rss,
+        serverPid: server.child.pid ?? 0,
+        brokerPid: broker.mode === 'external' ? undefined : brokerPids({ nodes: 1 })[1],
+      };
       // Bursts of 100 000: on a quiet machine both sides take 20 000 in about 0.2 s, too short to
       // time apart from a scheduling hiccup.
       for (const [batchSize, records] of [
@@ -149,6 +158,11 @@ async function main(): Promise<void> {
       rss.stop();
       await raw.stop();
       await server.stop();
+    }
+
+    if (consumeOnly) {
+      log(`consume only: ${JSON.stringify(consume)}`);
+      return;
     }
 
     // Cold backlog: the records wait before anything starts.

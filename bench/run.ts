@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 import { ensureCatalogueTopics } from '../lib/events/topics';
 import { startHqSandbox } from '../lib/hq/sandbox';
 import { loadStages } from '../lib/pipeline/stages';
-import { ensureBroker, KAFKA_VERSION, stopBroker } from '../scripts/broker';
+import { brokerPids, ensureBroker, KAFKA_VERSION, stopBroker } from '../scripts/broker';
 import { ensureDynamo, ensureLocalTables, LOCAL_AWS_ENV, stopDynamo } from '../scripts/dynamodb';
 import { uniqueName } from '../test/helpers/names';
 import { freePort, type OfflineServer, startOffline } from '../test/helpers/offline-server';
@@ -176,7 +176,15 @@ async function main(): Promise<void> {
     log('Kafka-triggered function through the emulator vs a raw kafkajs eachBatch consumer');
     const raw = await RawConsumer.start(topics.rawConsume, `${runId}-raw-consumer`);
     closers.push(() => raw.stop());
-    const consumePlan = { outDir, workDir, repetitions: quick ? 2 : 3, log, rss };
+    const consumePlan = {
+      outDir,
+      workDir,
+      repetitions: quick ? 2 : 3,
+      log,
+      rss,
+      serverPid: fixture.pid,
+      brokerPid: broker.mode === 'external' ? undefined : brokerPids({ nodes: 1 })[1],
+    };
     const consume = [];
     const consumeTopics = { 1: topics.consume1, 100: topics.consume100, 1000: topics.consume1000 } as const;
     for (const [batchSize, records] of [

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mainThreadCpuMs, ownCpuMs, treeCpuMs } from '../lib/cpu';
 import { type BurstTiming, kcatProduce, type RawConsumer, writeBurstFile } from '../lib/kafka';
 import type { RssSampler } from '../lib/rss';
 import { type Summary, summarize } from '../lib/stats';
@@ -14,8 +15,16 @@ import { type Summary, summarize } from '../lib/stats';
 export interface ConsumeResult {
   batchSize: number;
   records: number;
-  emulator: { recordsPerSec: Summary; invocations: number };
-  raw: { recordsPerSec: Summary };
+  emulator: {
+    recordsPerSec: Summary;
+    invocations: number;
+    /** The whole offline server, and of that its main thread (emulator, kafkajs, serverless-offline). */
+    cpuMsPer1000: Summary;
+    mainThreadCpuMsPer1000: Summary;
+  };
+  raw: { recordsPerSec: Summary; cpuMsPer1000: Summary };
+  /** The broker's CPU while each side read its burst (it serves kcat's writes too). */
+  brokerCpuMsPer1000: { emulator: Summary; raw: Summary };
   ratio: Summary;
 }
 
@@ -66,6 +75,9 @@ export interface ConsumePlan {
   repetitions: number;
   log: (line: string) => void;
   rss: RssSampler;
+  /** The offline server (the emulator and the function's workers) and the broker JVM, for CPU time. */
+  serverPid: number;
+  brokerPid: number | undefined;
 }
 
 const rate = (t: BurstTiming): number => (t.records / Math.max(1, t.last - t.first)) * 1000;
@@ -87,28 +99,55 @@ export async function consumeScenario(
   await warm;
   const emulatorRates: number[] = [];
   const rawRates: number[] = [];
+  const cpu = {
+    emulator: [] as number[],
+    main: [] as number[],
+    raw: [] as number[],
+    brokerE: [] as number[],
+    brokerR: [] as number[],
+  };
+  const per1000 = (ms: number) => (ms / records) * 1000;
+  const brokerCpu = () => (plan.brokerPid === undefined ? Number.NaN : treeCpuMs(plan.brokerPid));
   let calls = 0;
   for (let rep = 0; rep < plan.repetitions; rep += 1) {
     const e = emulatorBurst(fnLog, records, 120_000);
+    // CPU from before kcat writes until the last record: each side's idle polling is included, and
+    // the broker's share includes taking kcat's writes (the same on both sides).
+    const serverBefore = treeCpuMs(plan.serverPid);
+    const mainBefore = mainThreadCpuMs(plan.serverPid);
+    let brokerBefore = brokerCpu();
     await kcatProduce(topics.emulator, file);
     const et = await e;
+    cpu.emulator.push(per1000(treeCpuMs(plan.serverPid) - serverBefore));
+    cpu.main.push(per1000(mainThreadCpuMs(plan.serverPid) - mainBefore));
+    cpu.brokerE.push(per1000(brokerCpu() - brokerBefore));
     calls += et.invocations;
     const r = raw.expect(records);
+    const rawBefore = ownCpuMs();
+    brokerBefore = brokerCpu();
     await kcatProduce(topics.raw, file);
     const rt = await Promise.race([r, sleep(120_000).then(() => undefined)]);
     if (!rt) throw new Error(`the raw consumer did not get ${records} records in 120 s`);
+    cpu.raw.push(per1000(ownCpuMs() - rawBefore));
+    cpu.brokerR.push(per1000(brokerCpu() - brokerBefore));
     emulatorRates.push(rate(et));
     rawRates.push(rate(rt));
     plan.rss.repetitionDone();
     plan.log(
-      `  batchSize=${batchSize} rep ${rep + 1}: emulator ${Math.round(rate(et))} records/s (${et.invocations} invocations), raw kafkajs ${Math.round(rate(rt))} records/s`,
+      `  batchSize=${batchSize} rep ${rep + 1}: emulator ${Math.round(rate(et))} records/s (${et.invocations} invocations, ${cpu.emulator.at(-1)!.toFixed(1)} CPU ms/1000, main thread ${cpu.main.at(-1)!.toFixed(1)}), raw kafkajs ${Math.round(rate(rt))} records/s (${cpu.raw.at(-1)!.toFixed(1)} CPU ms/1000); broker ${cpu.brokerE.at(-1)!.toFixed(1)} / ${cpu.brokerR.at(-1)!.toFixed(1)} CPU ms/1000`,
     );
   }
   return {
     batchSize,
     records,
-    emulator: { recordsPerSec: summarize(emulatorRates), invocations: Math.round(calls / plan.repetitions) },
-    raw: { recordsPerSec: summarize(rawRates) },
+    emulator: {
+      recordsPerSec: summarize(emulatorRates),
+      invocations: Math.round(calls / plan.repetitions),
+      cpuMsPer1000: summarize(cpu.emulator),
+      mainThreadCpuMsPer1000: summarize(cpu.main),
+    },
+    raw: { recordsPerSec: summarize(rawRates), cpuMsPer1000: summarize(cpu.raw) },
+    brokerCpuMsPer1000: { emulator: summarize(cpu.brokerE), raw: summarize(cpu.brokerR) },
     ratio: summarize(emulatorRates.map((e, i) => e / rawRates[i]!)),
   };
 }
