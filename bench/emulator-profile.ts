@@ -49,7 +49,8 @@ function partOf(url: string, functionName: string): string {
     url.includes('worker')
   )
     return 'serverless-offline invocation (worker hop, context, log line)';
-  if (/^(writeUtf8String|writeBuffer|writev)$/.test(functionName)) return 'writes to pipes and sockets (log lines, Kafka requests)';
+  if (/^(writeUtf8String|writeBuffer|writev)$/.test(functionName))
+    return 'writes to pipes and sockets (log lines, Kafka requests)';
   if (url === 'node:zlib' || url.includes('zlib')) return 'decompression (zlib)';
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(idle)') return 'idle';
