@@ -152,7 +152,9 @@ async function main(): Promise<void> {
           `consume${batchSize}`,
         );
         breakdowns[batchSize] = breakdown;
-        log(`  batchSize=${batchSize} where the time goes (medians): ${JSON.stringify(breakdown)}`);
+        log(
+          `  batchSize=${batchSize} where the time goes (means of the middle 90 %): ${JSON.stringify(breakdown)}`,
+        );
       }
     } finally {
       rss.stop();

@@ -4,10 +4,11 @@
  * kcat into a topic whose consumer is caught up and waiting; the rate is records ÷ (last record
  * done − first record handed over), measured the same way on both sides.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mainThreadCpuMs, ownCpuMs, treeCpuMs } from '../lib/cpu';
+import { type Invocation, InvocationLog } from '../lib/invocation-log';
 import { type BurstTiming, kcatProduce, type RawConsumer, writeBurstFile } from '../lib/kafka';
 import type { RssSampler } from '../lib/rss';
 import { type Summary, summarize } from '../lib/stats';
@@ -28,33 +29,21 @@ export interface ConsumeResult {
   ratio: Summary;
 }
 
-interface Invocation {
-  records: number;
-  started: number;
-  ended: number;
-}
-
-const invocations = (file: string): Invocation[] =>
-  existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        // Whole lines only: the function may be appending the last one right now.
-        .slice(0, -1)
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Invocation)
-    : [];
-
-/** Wait until the function's log holds `records` more records than at `skip` lines. */
+/** Wait until the function's log holds `records` more records than now. */
 async function emulatorBurst(
-  file: string,
+  log: InvocationLog,
   records: number,
   timeoutMs: number,
 ): Promise<BurstTiming & { invocations: number }> {
-  const skip = invocations(file).length;
+  log.next();
   const deadline = Date.now() + timeoutMs;
+  const fresh: Invocation[] = [];
+  let done = 0;
   for (;;) {
-    const fresh = invocations(file).slice(skip);
-    const done = fresh.reduce((sum, i) => sum + i.records, 0);
+    for (const invocation of log.next()) {
+      fresh.push(invocation);
+      done += invocation.records;
+    }
     if (done >= records || Date.now() > deadline) {
       if (done < records)
         throw new Error(`the emulator delivered ${done} of ${records} records in ${timeoutMs} ms`);
@@ -91,7 +80,7 @@ export async function consumeScenario(
 ): Promise<ConsumeResult> {
   const file = join(plan.workDir, `burst-${records}.tsv`);
   if (!existsSync(file)) writeBurstFile(file, records);
-  const fnLog = join(plan.outDir, `consume${batchSize}.jsonl`);
+  const fnLog = new InvocationLog(join(plan.outDir, `consume${batchSize}.jsonl`));
   plan.rss.enter(`consume-b${batchSize}`);
   // Warm-up: the function's first invocations start its workers.
   const warm = emulatorBurst(fnLog, records, 120_000);

@@ -5,11 +5,12 @@
  * beside a raw kafkajs `eachBatch` consumer reading the same backlog from its own cold start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { freePort } from '../../test/helpers/offline-server';
+import { InvocationLog } from '../lib/invocation-log';
 
 const SERVERLESS_BIN = join(__dirname, '../../node_modules/.bin/serverless');
 
@@ -111,25 +112,6 @@ export async function startupScenario(
   }
 }
 
-interface Invocation {
-  records: number;
-  ended: number;
-}
-
-const finished = (file: string): { records: number; last: number } => {
-  if (!existsSync(file)) return { records: 0, last: 0 };
-  let records = 0;
-  let last = 0;
-  // Whole lines only: the function may be appending the last one right now.
-  for (const line of readFileSync(file, 'utf8').split('\n').slice(0, -1)) {
-    if (!line) continue;
-    const invocation = JSON.parse(line) as Invocation;
-    records += invocation.records;
-    last = Math.max(last, invocation.ended);
-  }
-  return { records, last };
-};
-
 /** Launch → the bench function's log holds `records` records (read from `file`). */
 export async function backlogScenario(
   cwd: string,
@@ -146,10 +128,15 @@ export async function backlogScenario(
 }
 
 /** When the function's log (`file`) holds `records` records, the last one's end. */
-const lastFinished = (server: TimedServer, file: string, records: number): Promise<number> =>
-  until(
+function lastFinished(server: TimedServer, file: string, records: number): Promise<number> {
+  const log = new InvocationLog(file);
+  const done = { records: 0, last: 0 };
+  return until(
     () => {
-      const done = finished(file);
+      for (const invocation of log.next()) {
+        done.records += invocation.records;
+        done.last = Math.max(done.last, invocation.ended);
+      }
       if (done.records >= records) return done.last;
       if (server.child.exitCode !== null || server.child.signalCode !== null)
         throw new Error(`serverless offline exited with ${done.records} of ${records} records finished`);
@@ -160,6 +147,7 @@ const lastFinished = (server: TimedServer, file: string, records: number): Promi
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n${server.output().slice(-3000)}`);
   });
+}
 
 /**
  * Another plugin's service: launch → its function's log holds `records` records, and its start-up
@@ -229,11 +217,11 @@ export async function rawBacklog(
 
 export interface TimeBreakdown {
   invocations: number;
-  /** Median time from one invocation's start to the next one's on the same partition. */
+  /** Time from one invocation's start to the next one's on the same partition. */
   cycleMs: number;
-  /** Median handler time (measured inside the function). */
+  /** Handler time (measured inside the function). */
   handlerMs: number;
-  /** Median invocation round trip through serverless-offline (the emulator's `duration=`). */
+  /** Invocation round trip through serverless-offline (the emulator's `duration=`, whole ms, so averaged). */
   invokeMs: number;
   /** invokeMs − handlerMs: serverless-offline's worker hop (message to the worker thread and back, its log line). */
   offlineMs: number;
@@ -241,9 +229,16 @@ export interface TimeBreakdown {
   emulatorMs: number;
 }
 
-const median = (values: number[]): number => {
+/**
+ * The mean of the middle 90 %: sub-millisecond parts need a mean (a median of whole milliseconds is
+ * 0 or 1), and the trim keeps a rare scheduling stall from dominating it.
+ */
+const trimmedMean = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
+  const cut = Math.floor(sorted.length * 0.05);
+  const middle = sorted.slice(cut, sorted.length - cut);
+  if (middle.length === 0) return Number.NaN;
+  return Math.round((middle.reduce((sum, v) => sum + v, 0) / middle.length) * 100) / 100;
 };
 
 /** Where a function's time goes, from its invocation log and the emulator's batch lines. */
@@ -268,15 +263,16 @@ export function timeBreakdown(file: string, serverOutput: string, functionKey: s
   const invoke = [
     ...serverOutput.matchAll(new RegExp(`\\] ${functionKey} .*duration=(\\d+)ms outcome=ok`, 'g')),
   ].map((m) => Number(m[1]));
-  const handlerMs = median(lines.map((l) => l.ended - l.started));
-  const cycleMs = median(cycles);
-  const invokeMs = median(invoke);
+  const handlerMs = trimmedMean(lines.map((l) => l.ended - l.started));
+  const cycleMs = trimmedMean(cycles);
+  const invokeMs = trimmedMean(invoke);
+  const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
     invocations: lines.length,
     cycleMs,
     handlerMs,
     invokeMs,
-    offlineMs: invokeMs - handlerMs,
-    emulatorMs: cycleMs - invokeMs,
+    offlineMs: round(invokeMs - handlerMs),
+    emulatorMs: round(cycleMs - invokeMs),
   };
 }
