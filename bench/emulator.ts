@@ -23,7 +23,7 @@ import {
 } from './lib/kafka';
 import { RssSampler } from './lib/rss';
 import { summarize } from './lib/stats';
-import { consumeScenario } from './scenarios/consume';
+import { type ConsumeResult, consumeScenario } from './scenarios/consume';
 import {
   backlogScenario,
   launchToLast,
@@ -48,6 +48,50 @@ const FUNCTIONS = ['consume1', 'consume100', 'consume1000'];
 const started = Date.now();
 const log = (line: string) =>
   process.stdout.write(`[bench:emulator +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
+
+const machine = () => ({
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+});
+
+/** bench/results/<date>.emulator[.consume][.in-process][.quick].json */
+function writeResults(kind: string, results: { date: string } & Record<string, unknown>): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = results.date.slice(0, 16).replace(':', '');
+  const inProcess = process.env.BENCH_IN_PROCESS === 'true' ? '.in-process' : '';
+  const name = `${stamp}.emulator${kind ? `.${kind}` : ''}${inProcess}${quick ? '.quick' : ''}.json`;
+  const file = path.join(RESULTS, name);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * While a burst is written and read, kcat, the broker and the consumer share the machine's cores: the
+ * CPU each side needs per 1,000 records, and the rate the emulator's side could reach if every core
+ * did nothing else (a bound, not a forecast: its main thread is one of those cores).
+ */
+function cpuBudget(
+  consume: ConsumeResult[],
+): Record<number, { emulatorSideMs: number; rawSideMs: number; emulatorCeilingPerSec: number }> {
+  const cores = os.cpus().length;
+  const round1 = (ms: number) => Math.round(ms * 10) / 10;
+  return Object.fromEntries(
+    consume.map((c) => {
+      const kcat = c.kcatCpuMsPer1000.median;
+      const emulatorSideMs = c.emulator.cpuMsPer1000.median + c.brokerCpuMsPer1000.emulator.median + kcat;
+      const rawSideMs = c.raw.cpuMsPer1000.median + c.brokerCpuMsPer1000.raw.median + kcat;
+      return [
+        c.batchSize,
+        {
+          emulatorSideMs: round1(emulatorSideMs),
+          rawSideMs: round1(rawSideMs),
+          emulatorCeilingPerSec: Math.round((cores * 1000 * 1000) / emulatorSideMs),
+        },
+      ];
+    }),
+  );
+}
 
 async function main(): Promise<void> {
   const broker = await ensureBroker({ log });
@@ -163,7 +207,20 @@ async function main(): Promise<void> {
     }
 
     if (consumeOnly) {
-      log(`consume only: ${JSON.stringify(consume)}`);
+      const file = writeResults('consume', {
+        date: new Date().toISOString(),
+        runId,
+        quick,
+        machine: machine(),
+        consume,
+        breakdowns,
+        cpuBudget: cpuBudget(consume),
+      });
+      for (const c of consume)
+        log(
+          `batchSize ${c.batchSize}: ratio ${c.ratio.median.toFixed(2)} (${c.ratio.min.toFixed(2)}–${c.ratio.max.toFixed(2)})`,
+        );
+      log(`wrote ${path.relative(path.join(__dirname, '..'), file)}`);
       return;
     }
 
@@ -244,7 +301,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       runId,
       quick,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+      machine: machine(),
       startup: {
         launches: startups,
         totalMs: summarize(startups.map((s) => s.totalMs)),
@@ -257,6 +314,7 @@ async function main(): Promise<void> {
       },
       consume,
       breakdowns,
+      cpuBudget: cpuBudget(consume),
       backlog: { records: backlogRecords, emulator: emulatorBacklog, rawKafkajsMs: rawBacklogMs },
       race: {
         records: backlogRecords,
@@ -267,15 +325,17 @@ async function main(): Promise<void> {
         notTested: { 'serverless-offline-msk': 'the npm registry serves here answers 404 for it' },
       },
     };
-    mkdirSync(RESULTS, { recursive: true });
-    const stamp = results.date.slice(0, 16).replace(':', '');
-    const inProcess = process.env.BENCH_IN_PROCESS === 'true' ? '.in-process' : '';
-    const file = path.join(RESULTS, `${stamp}.emulator${inProcess}${quick ? '.quick' : ''}.json`);
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    for (const c of consume)
+    const file = writeResults('', results);
+    for (const c of consume) {
       log(
         `batchSize ${c.batchSize}: emulator ${Math.round(c.emulator.recordsPerSec.median)} records/s, raw ${Math.round(c.raw.recordsPerSec.median)} records/s, ratio ${c.ratio.median.toFixed(2)} (${c.ratio.min.toFixed(2)}–${c.ratio.max.toFixed(2)})`,
       );
+      const b = results.cpuBudget[c.batchSize];
+      if (b)
+        log(
+          `  CPU per 1,000 records while a burst is written and read: emulator side ${b.emulatorSideMs} ms, raw side ${b.rawSideMs} ms; ${os.cpus().length} cores allow at most ${b.emulatorCeilingPerSec} records/s through the emulator`,
+        );
+    }
     const { race } = results;
     log(
       `race, median of ${race.emulator.rounds.length}: this emulator ${race.emulator.launchToLastMs.median} ms, ${PEER_PLUGIN} ${race.peer.launchToLastMs.median} ms launch → last (ratio ${race.ratio.median.toFixed(2)}, ${race.ratio.min.toFixed(2)}–${race.ratio.max.toFixed(2)})`,

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { CompressionTypes, type Consumer, type Kafka, type Message, type Producer } from 'kafkajs';
 import { config } from '../../lib/config';
 import { completeEvent } from '../../lib/events/publish';
-import { createKafka, createTopics, deleteTopics, toMessage, withAdmin } from '../../lib/kafka';
+import { createKafka, createTopics, deleteTopics, toMessage } from '../../lib/kafka';
 
 const run = promisify(execFile);
 
@@ -36,14 +36,29 @@ export async function createBenchTopics(topics: string[], partitions = 3): Promi
   );
 }
 
-/** Best effort: the run's topics and every consumer group whose id contains `marker`. */
+/**
+ * Best effort: the run's topics and every consumer group whose id contains `marker`. A group whose
+ * member never left (the other plugin does not leave its group on shutdown) stays until the broker
+ * expires the member; it is named in the result rather than failing the run.
+ */
 export async function cleanupKafka(topics: string[], marker: string): Promise<string[]> {
   const problems: string[] = [];
-  await withAdmin(async (admin) => {
+  const admin = benchKafka().admin();
+  try {
+    await admin.connect();
     const { groups } = await admin.listGroups();
     const ours = groups.map((g) => g.groupId).filter((id) => id.includes(marker));
     if (ours.length > 0) await admin.deleteGroups(ours);
-  }, benchKafka()).catch((error: Error) => problems.push(`groups: ${error.message}`));
+  } catch (error) {
+    const failed = (error as { groups?: { groupId: string; error?: { type?: string } }[] }).groups;
+    problems.push(
+      failed
+        ? `groups left: ${failed.map((g) => `${g.groupId} (${g.error?.type ?? 'error'})`).join(', ')}`
+        : `groups: ${(error as Error).message}`,
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
   if (topics.length > 0)
     await deleteTopics(topics, benchKafka()).catch((error: Error) =>
       problems.push(`topics: ${error.message}`),

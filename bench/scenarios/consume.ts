@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mainThreadCpuMs, ownCpuMs, treeCpuMs } from '../lib/cpu';
+import { exitedChildrenCpuMs, mainThreadCpuMs, ownCpuMs, treeCpuMs } from '../lib/cpu';
 import { type Invocation, InvocationLog } from '../lib/invocation-log';
 import { type BurstTiming, kcatProduce, type RawConsumer, writeBurstFile } from '../lib/kafka';
 import type { RssSampler } from '../lib/rss';
@@ -26,6 +26,8 @@ export interface ConsumeResult {
   raw: { recordsPerSec: Summary; cpuMsPer1000: Summary };
   /** The broker's CPU while each side read its burst (it serves kcat's writes too). */
   brokerCpuMsPer1000: { emulator: Summary; raw: Summary };
+  /** kcat writing each burst (it runs on the same cores while the consumers read). */
+  kcatCpuMsPer1000: Summary;
   ratio: Summary;
 }
 
@@ -94,6 +96,7 @@ export async function consumeScenario(
     raw: [] as number[],
     brokerE: [] as number[],
     brokerR: [] as number[],
+    kcat: [] as number[],
   };
   const per1000 = (ms: number) => (ms / records) * 1000;
   const brokerCpu = () => (plan.brokerPid === undefined ? Number.NaN : treeCpuMs(plan.brokerPid));
@@ -105,7 +108,9 @@ export async function consumeScenario(
     const serverBefore = treeCpuMs(plan.serverPid);
     const mainBefore = mainThreadCpuMs(plan.serverPid);
     let brokerBefore = brokerCpu();
+    const kcatBefore = exitedChildrenCpuMs();
     await kcatProduce(topics.emulator, file);
+    cpu.kcat.push(per1000(exitedChildrenCpuMs() - kcatBefore));
     const et = await e;
     cpu.emulator.push(per1000(treeCpuMs(plan.serverPid) - serverBefore));
     cpu.main.push(per1000(mainThreadCpuMs(plan.serverPid) - mainBefore));
@@ -123,7 +128,7 @@ export async function consumeScenario(
     rawRates.push(rate(rt));
     plan.rss.repetitionDone();
     plan.log(
-      `  batchSize=${batchSize} rep ${rep + 1}: emulator ${Math.round(rate(et))} records/s (${et.invocations} invocations, ${cpu.emulator.at(-1)!.toFixed(1)} CPU ms/1000, main thread ${cpu.main.at(-1)!.toFixed(1)}), raw kafkajs ${Math.round(rate(rt))} records/s (${cpu.raw.at(-1)!.toFixed(1)} CPU ms/1000); broker ${cpu.brokerE.at(-1)!.toFixed(1)} / ${cpu.brokerR.at(-1)!.toFixed(1)} CPU ms/1000`,
+      `  batchSize=${batchSize} rep ${rep + 1}: emulator ${Math.round(rate(et))} records/s (${et.invocations} invocations, ${cpu.emulator.at(-1)!.toFixed(1)} CPU ms/1000, main thread ${cpu.main.at(-1)!.toFixed(1)}), raw kafkajs ${Math.round(rate(rt))} records/s (${cpu.raw.at(-1)!.toFixed(1)} CPU ms/1000); broker ${cpu.brokerE.at(-1)!.toFixed(1)} / ${cpu.brokerR.at(-1)!.toFixed(1)}, kcat ${cpu.kcat.at(-1)!.toFixed(1)} CPU ms/1000`,
     );
   }
   return {
@@ -137,6 +142,7 @@ export async function consumeScenario(
     },
     raw: { recordsPerSec: summarize(rawRates), cpuMsPer1000: summarize(cpu.raw) },
     brokerCpuMsPer1000: { emulator: summarize(cpu.brokerE), raw: summarize(cpu.brokerR) },
+    kcatCpuMsPer1000: summarize(cpu.kcat),
     ratio: summarize(emulatorRates.map((e, i) => e / rawRates[i]!)),
   };
 }

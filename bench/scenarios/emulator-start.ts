@@ -137,7 +137,7 @@ function lastFinished(server: TimedServer, file: string, records: number): Promi
         done.records += invocation.records;
         done.last = Math.max(done.last, invocation.ended);
       }
-      if (done.records >= records) return done.last;
+      if (done.records >= records) return Math.round(done.last);
       if (server.child.exitCode !== null || server.child.signalCode !== null)
         throw new Error(`serverless offline exited with ${done.records} of ${records} records finished`);
       return undefined;
@@ -273,6 +273,7 @@ export function timeBreakdown(file: string, serverOutput: string, functionKey: s
     handlerMs,
     invokeMs,
     offlineMs: round(invokeMs - handlerMs),
-    emulatorMs: round(cycleMs - invokeMs),
+    // Averages of rounded durations can cross by a few hundredths when the turn is ~0.
+    emulatorMs: round(Math.max(0, cycleMs - invokeMs)),
   };
 }
