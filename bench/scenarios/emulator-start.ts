@@ -272,8 +272,8 @@ export function timeBreakdown(file: string, serverOutput: string, functionKey: s
     cycleMs,
     handlerMs,
     invokeMs,
-    offlineMs: round(invokeMs - handlerMs),
-    // Averages of rounded durations can cross by a few hundredths when the turn is ~0.
+    offlineMs: round(Math.max(0, invokeMs - handlerMs)),
+    // Averages of whole-millisecond durations can cross by a little when a part is ~0.
     emulatorMs: round(Math.max(0, cycleMs - invokeMs)),
   };
 }
