@@ -110,7 +110,8 @@ function isOurServer(pid: number): boolean {
   }
   try {
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return command.includes('moto');
+    // Empty while the process is exec'ing (moto-server.sh execs python): alive, and not yet anyone else.
+    return command === '' || command.includes('moto');
   } catch {
     // No /proc (macOS): the recorded pid is alive, which is as much as can be checked.
     return true;
