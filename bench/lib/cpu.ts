@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { processTree } from './proc-tree';
 
 let ticksPerSecond: number | undefined;
 const msPerTick = (): number => {
@@ -38,29 +39,9 @@ export const exitedChildrenCpuMs = (): number => {
 /** CPU milliseconds used so far by the main thread of `pid` (its JavaScript event loop in Node). */
 export const mainThreadCpuMs = (pid: number): number => statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 
-const children = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-};
-
 /** CPU milliseconds used so far by `pid` and its live descendants. */
-export function treeCpuMs(pid: number): number {
-  let ms = 0;
-  const pending = [pid];
-  for (let guard = 0; pending.length > 0 && guard < 200; guard += 1) {
-    const next = pending.pop()!;
-    ms += processCpuMs(next);
-    pending.push(...children(next));
-  }
-  return ms;
-}
+export const treeCpuMs = (pid: number): number =>
+  processTree(pid).reduce((ms, member) => ms + processCpuMs(member), 0);
 
 /** CPU milliseconds used so far by this process (all its threads). */
 export const ownCpuMs = (): number => {

@@ -4,6 +4,7 @@
  * repetition (growth across repetitions would be a leak).
  */
 import { readFileSync } from 'node:fs';
+import { processTree } from './proc-tree';
 
 const rssKb = (pid: number): number => {
   try {
@@ -14,29 +15,9 @@ const rssKb = (pid: number): number => {
   }
 };
 
-const children = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-};
-
 /** RSS of the process tree rooted at `pid`, in MiB. */
-export function treeRssMiB(pid: number): number {
-  let kb = 0;
-  const pending = [pid];
-  for (let guard = 0; pending.length > 0 && guard < 200; guard += 1) {
-    const next = pending.pop()!;
-    kb += rssKb(next);
-    pending.push(...children(next));
-  }
-  return kb / 1024;
-}
+export const treeRssMiB = (pid: number): number =>
+  processTree(pid).reduce((kb, member) => kb + rssKb(member), 0) / 1024;
 
 export class RssSampler {
   private timer: NodeJS.Timeout | undefined;
