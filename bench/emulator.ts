@@ -172,7 +172,7 @@ async function main(): Promise<void> {
         log,
         rss,
         serverPid: server.child.pid ?? 0,
-        brokerPid: broker.mode === 'external' ? undefined : brokerPids({ nodes: 1 })[1],
+        brokerPid: broker.mode === 'java' ? brokerPids({ nodes: 1 })[1] : undefined,
       };
       // Bursts of 100 000: on a quiet machine both sides take 20 000 in about 0.2 s, too short to
       // time apart from a scheduling hiccup.

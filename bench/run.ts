@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       log,
       rss,
       serverPid: fixture.pid,
-      brokerPid: broker.mode === 'external' ? undefined : brokerPids({ nodes: 1 })[1],
+      brokerPid: broker.mode === 'java' ? brokerPids({ nodes: 1 })[1] : undefined,
     };
     const consume = [];
     const consumeTopics = { 1: topics.consume1, 100: topics.consume100, 1000: topics.consume1000 } as const;
