@@ -7,21 +7,14 @@
  * .cpuprofile there (for a stack view in Chrome DevTools).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBroker, stopBroker } from '../scripts/broker';
 import { uniqueName } from '../test/helpers/names';
 import { freePort } from '../test/helpers/offline-server';
+import { InvocationLog, InvocationTally } from './lib/invocation-log';
 import { cleanupKafka, createBenchTopics, kcatProduce, writeBurstFile } from './lib/kafka';
 
 const SERVICE = path.join(__dirname, 'emulator-plain');
@@ -94,20 +87,6 @@ function breakdown(
   return { parts, emulatorFrames };
 }
 
-const doneRecords = (file: string): { records: number; first: number; last: number } => {
-  if (!existsSync(file)) return { records: 0, first: 0, last: 0 };
-  let records = 0;
-  let first = Number.POSITIVE_INFINITY;
-  let last = 0;
-  for (const line of readFileSync(file, 'utf8').split('\n').slice(0, -1)) {
-    const entry = JSON.parse(line) as { records: number; started: number; ended: number };
-    records += entry.records;
-    first = Math.min(first, entry.started);
-    last = Math.max(last, entry.ended);
-  }
-  return { records, first, last };
-};
-
 async function launch(
   env: Record<string, string>,
   profileDir: string,
@@ -159,9 +138,9 @@ async function main(): Promise<void> {
       profileDir,
     );
     await kcatProduce(topics[100], burst);
-    const log = path.join(workDir, 'consume100.jsonl');
-    while (doneRecords(log).records < RECORDS) await sleep(50);
-    const done = doneRecords(log);
+    const invocations = new InvocationLog(path.join(workDir, 'consume100.jsonl'));
+    const done = new InvocationTally();
+    while (done.add(invocations.next()).records < RECORDS) await sleep(50);
     child.kill('SIGINT');
     await new Promise((resolve) => child.once('exit', resolve));
     const exitedAt = Date.now();
@@ -176,7 +155,7 @@ async function main(): Promise<void> {
     const total = Object.values(parts).reduce((sum, ms) => sum + ms, 0);
     const rate = Math.round((done.records / Math.max(1, done.last - done.first)) * 1000);
     process.stdout.write(
-      `${done.records} records at batch size 100 in ${done.last - done.first} ms (${rate} records/s), ${inProcess ? 'in process' : 'worker threads'}; main thread:\n`,
+      `${done.records} records at batch size 100 in ${Math.round(done.last - done.first)} ms (${rate} records/s), ${inProcess ? 'in process' : 'worker threads'}; main thread:\n`,
     );
     const rows = Object.entries(parts)
       .sort(([, a], [, b]) => b - a)

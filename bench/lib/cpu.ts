@@ -13,11 +13,16 @@ const msPerTick = (): number => {
   return 1000 / ticksPerSecond;
 };
 
+/** A /proc stat file's fields from field 3 (state) on: the command before them may hold spaces. */
+const statFields = (file: string): string[] => {
+  const stat = readFileSync(file, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+};
+
+/** utime + stime (fields 14 and 15); 0 once the process or thread is gone. */
 const statCpuMs = (file: string): number => {
   try {
-    // Fields after the command (which may hold spaces): state is field 3; utime/stime are 14 and 15.
-    const stat = readFileSync(file, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(file);
     return (Number(fields[11]) + Number(fields[12])) * msPerTick();
   } catch {
     return 0;
@@ -31,8 +36,7 @@ const processCpuMs = (pid: number): number => statCpuMs(`/proc/${pid}/stat`);
  * fields 16 and 17): around a `kcat` run, what writing the burst cost.
  */
 export const exitedChildrenCpuMs = (): number => {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields('/proc/self/stat');
   return (Number(fields[13]) + Number(fields[14])) * msPerTick();
 };
 

@@ -35,3 +35,21 @@ export class InvocationLog {
     }
   }
 }
+
+/** Running totals of invocations read from a log: records, count, first start and last end. */
+export class InvocationTally {
+  records = 0;
+  invocations = 0;
+  first = Number.POSITIVE_INFINITY;
+  last = 0;
+
+  add(invocations: readonly Invocation[]): this {
+    for (const invocation of invocations) {
+      this.records += invocation.records;
+      this.invocations += 1;
+      this.first = Math.min(this.first, invocation.started);
+      this.last = Math.max(this.last, invocation.ended);
+    }
+    return this;
+  }
+}

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exitedChildrenCpuMs, mainThreadCpuMs, ownCpuMs, treeCpuMs } from '../lib/cpu';
-import { type Invocation, InvocationLog } from '../lib/invocation-log';
+import { InvocationLog, InvocationTally } from '../lib/invocation-log';
 import { type BurstTiming, kcatProduce, type RawConsumer, writeBurstFile } from '../lib/kafka';
 import type { RssSampler } from '../lib/rss';
 import { type Summary, summarize } from '../lib/stats';
@@ -39,22 +39,13 @@ async function emulatorBurst(
 ): Promise<BurstTiming & { invocations: number }> {
   log.next();
   const deadline = Date.now() + timeoutMs;
-  const fresh: Invocation[] = [];
-  let done = 0;
+  const done = new InvocationTally();
   for (;;) {
-    for (const invocation of log.next()) {
-      fresh.push(invocation);
-      done += invocation.records;
-    }
-    if (done >= records || Date.now() > deadline) {
-      if (done < records)
-        throw new Error(`the emulator delivered ${done} of ${records} records in ${timeoutMs} ms`);
-      return {
-        records: done,
-        first: Math.min(...fresh.map((i) => i.started)),
-        last: Math.max(...fresh.map((i) => i.ended)),
-        invocations: fresh.length,
-      };
+    done.add(log.next());
+    if (done.records >= records || Date.now() > deadline) {
+      if (done.records < records)
+        throw new Error(`the emulator delivered ${done.records} of ${records} records in ${timeoutMs} ms`);
+      return { records: done.records, first: done.first, last: done.last, invocations: done.invocations };
     }
     await sleep(50);
   }

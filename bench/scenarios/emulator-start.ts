@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { freePort } from '../../test/helpers/offline-server';
-import { InvocationLog } from '../lib/invocation-log';
+import { InvocationLog, InvocationTally } from '../lib/invocation-log';
 
 const SERVERLESS_BIN = join(__dirname, '../../node_modules/.bin/serverless');
 
@@ -130,13 +130,10 @@ export async function backlogScenario(
 /** When the function's log (`file`) holds `records` records, the last one's end. */
 function lastFinished(server: TimedServer, file: string, records: number): Promise<number> {
   const log = new InvocationLog(file);
-  const done = { records: 0, last: 0 };
+  const done = new InvocationTally();
   return until(
     () => {
-      for (const invocation of log.next()) {
-        done.records += invocation.records;
-        done.last = Math.max(done.last, invocation.ended);
-      }
+      done.add(log.next());
       if (done.records >= records) return Math.round(done.last);
       if (server.child.exitCode !== null || server.child.signalCode !== null)
         throw new Error(`serverless offline exited with ${done.records} of ${records} records finished`);
